@@ -1,0 +1,138 @@
+/**
+ * The normalised, validated consortium: what every stack, script and the voter consume.
+ * Produced only by `loadConsortium`; nothing downstream re-reads YAML.
+ */
+import type { Edition, FrameworkVersion, InstanceType, ThresholdComparator } from '../amb';
+
+export interface VotingPolicy {
+  /** Percentage of ALL members whose YES approves a proposal (0-100). */
+  readonly thresholdPercentage: number;
+  /** Hours a proposal stays open (1-168). */
+  readonly proposalDurationInHours: number;
+  readonly thresholdComparator: ThresholdComparator;
+}
+
+export interface Channel {
+  readonly name: string;
+  /** Member names (the YAML file names). */
+  readonly members: readonly string[];
+}
+
+export interface StateBackend {
+  /** Bucket name with `{member}` and `{account}` already substituted. */
+  readonly bucket: string;
+  /** Object key of this member's state. */
+  readonly key: string;
+  readonly region: string;
+}
+
+export interface Network {
+  readonly name: string;
+  readonly description: string;
+  /** Set once the network exists (`npm run sync` records it). */
+  readonly id?: string;
+  readonly frameworkVersion: FrameworkVersion;
+  readonly edition: Edition;
+  readonly region: string;
+  readonly voting: VotingPolicy;
+}
+
+export type Vpc =
+  | { readonly kind: 'new'; readonly cidr: string; readonly availabilityZones: readonly [string, string] }
+  | { readonly kind: 'existing'; readonly vpcId: string; readonly subnetIds: readonly string[] };
+
+export interface Peer {
+  readonly instanceType: InstanceType;
+  readonly availabilityZone: string;
+}
+
+export interface FabricClient {
+  /** EC2 instance type of the client machine. */
+  readonly instanceType: string;
+  /** `private` (default) or `public` (public IP, still no inbound rule unless sshCidrs). */
+  readonly subnet: 'private' | 'public';
+  /** CIDRs allowed to SSH in; empty means Session Manager only. */
+  readonly sshCidrs: readonly string[];
+  /** Hyperledger Fabric peer tools version to install. */
+  readonly fabricVersion: string;
+  /** fabric-ca-client version to install. */
+  readonly fabricCaVersion: string;
+  /** Root volume size in GiB. */
+  readonly rootVolumeGiB: number;
+}
+
+export interface Logging {
+  /** Fabric CA logs to CloudWatch. */
+  readonly ca: boolean;
+  /** Peer node logs. */
+  readonly peer: boolean;
+  /** Chaincode logs. */
+  readonly chaincode: boolean;
+}
+
+/** What a member votes on proposals that the config neither invites nor removes. */
+export type OtherwiseVote = 'NO' | 'ABSTAIN';
+
+export interface VotingRules {
+  readonly otherwise: OtherwiseVote;
+  /** Deploy the in-stack voter. */
+  readonly automated: boolean;
+  /** EventBridge schedule expression of the catch-up run. */
+  readonly schedule: string;
+  /** SNS topic notified when the voter fails. */
+  readonly alarmTopicArn?: string;
+}
+
+export interface OffchainStore {
+  /** Accounts of other members granted read access. */
+  readonly readerAccounts: readonly string[];
+  /** Object Lock retention in days (governance mode); absent means no Object Lock. */
+  readonly objectLockDays?: number;
+}
+
+export interface EthereumNode {
+  readonly networkId: string;
+  readonly instanceType: string;
+  readonly availabilityZone: string;
+}
+
+export interface Member {
+  /** AMB member name = the YAML file name without extension. */
+  readonly name: string;
+  /** Path of the YAML file, relative to the working directory, for messages. */
+  readonly file: string;
+  readonly description: string;
+  readonly accountId: string;
+  readonly deployRoleArn: string;
+  readonly region: string;
+  readonly adminUsername: string;
+  /** Invitation this member joined (or will join) with; absent for the founder. */
+  readonly invitationId?: string;
+  /** AMB member id, recorded once the member exists. */
+  readonly memberId?: string;
+  readonly isFounder: boolean;
+  /** True when the stack creates the AMB member (founder, or an invitation is recorded). */
+  readonly joined: boolean;
+  readonly vpc: Vpc;
+  /** Extra security groups admitted to the VPC endpoint. */
+  readonly endpointAllowedSecurityGroupIds: readonly string[];
+  readonly peers: readonly Peer[];
+  readonly client: FabricClient;
+  readonly logging: Logging;
+  readonly voting: VotingRules;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly removed: boolean;
+  readonly stateBackend: StateBackend;
+  readonly offchain?: OffchainStore;
+  readonly ethereumNodes: readonly EthereumNode[];
+}
+
+export interface Consortium {
+  /** Directory the config was read from. */
+  readonly dir: string;
+  readonly network: Network;
+  readonly founder: string;
+  readonly channels: readonly Channel[];
+  /** Members in file-name order. */
+  readonly members: readonly Member[];
+}
