@@ -42,6 +42,8 @@ export type Vpc =
   | { readonly kind: 'existing'; readonly vpcId: string; readonly subnetIds: readonly string[] };
 
 export interface Peer {
+  /** Stable name; the CloudFormation logical id derives from it. */
+  readonly name: string;
   readonly instanceType: InstanceType;
   readonly availabilityZone: string;
 }
@@ -91,6 +93,8 @@ export interface OffchainStore {
 }
 
 export interface EthereumNode {
+  /** Stable name; the CloudFormation logical id derives from it. */
+  readonly name: string;
   readonly networkId: string;
   readonly instanceType: string;
   readonly availabilityZone: string;

@@ -1,0 +1,118 @@
+/**
+ * Stage 3: checked raw values -> the typed `Consortium`, with every default filled in.
+ * Only called when stages 1 and 2 found nothing, so required fields are present.
+ */
+import type { Edition, FrameworkVersion, InstanceType, ThresholdComparator } from '../amb';
+import type { RawConsortium, RawMember, RawStateBackend } from './raw';
+import { CONSORTIUM_SPEC, MEMBER_SPEC, type FieldSpec, type ObjectSpec } from './spec';
+import type { Consortium, Member, OtherwiseVote, StateBackend } from './types';
+
+export function normalise(dir: string, consortium: RawConsortium, members: readonly { name: string; file: string; raw: RawMember }[]): Consortium {
+  const network = consortium.network!;
+  const region = network.region!;
+  const voting = network.voting ?? {};
+  const founder = consortium.founder!;
+  const accountsByName = new Map(members.map((member) => [member.name, member.raw.accountId!]));
+  return {
+    dir,
+    network: {
+      name: network.name!,
+      description: network.description ?? defaultOf(CONSORTIUM_SPEC, 'network.description'),
+      id: network.id,
+      frameworkVersion: (network.frameworkVersion ?? defaultOf(CONSORTIUM_SPEC, 'network.frameworkVersion')) as FrameworkVersion,
+      edition: (network.edition ?? defaultOf(CONSORTIUM_SPEC, 'network.edition')) as Edition,
+      region,
+      voting: {
+        thresholdPercentage: voting.thresholdPercentage ?? defaultOf(CONSORTIUM_SPEC, 'network.voting.thresholdPercentage'),
+        proposalDurationInHours: voting.proposalDurationInHours ?? defaultOf(CONSORTIUM_SPEC, 'network.voting.proposalDurationInHours'),
+        thresholdComparator: (voting.thresholdComparator ?? defaultOf(CONSORTIUM_SPEC, 'network.voting.thresholdComparator')) as ThresholdComparator,
+      },
+    },
+    founder,
+    channels: (consortium.channels ?? []).map((channel) => ({ name: channel!.name!, members: channel!.members as string[] })),
+    members: members.map(({ name, file, raw }): Member => {
+      const isFounder = name === founder;
+      const client = raw.client ?? {};
+      const logging = raw.logging ?? {};
+      const votingRules = raw.voting ?? {};
+      const vpc = raw.vpc!;
+      return {
+        name,
+        file,
+        description: raw.description ?? defaultOf(MEMBER_SPEC, 'description'),
+        accountId: raw.accountId!,
+        deployRoleArn: raw.deployRoleArn!,
+        region,
+        adminUsername: raw.adminUsername ?? defaultOf(MEMBER_SPEC, 'adminUsername'),
+        invitationId: raw.invitationId,
+        memberId: raw.ledger?.memberId,
+        isFounder,
+        joined: isFounder || raw.invitationId !== undefined,
+        vpc:
+          vpc.cidr !== undefined
+            ? {
+                kind: 'new',
+                cidr: vpc.cidr,
+                availabilityZones: (vpc.availabilityZones as [string, string] | undefined) ?? [`${region}a`, `${region}b`],
+              }
+            : { kind: 'existing', vpcId: vpc.vpcId!, subnetIds: vpc.subnetIds as string[] },
+        endpointAllowedSecurityGroupIds: (raw.endpoint?.allowedSecurityGroupIds as string[] | undefined) ?? [],
+        peers: (raw.peers ?? []).map((peer, index) => ({
+          name: peer!.name ?? `peer${index + 1}`,
+          instanceType: peer!.instanceType as InstanceType,
+          availabilityZone: peer!.availabilityZone!,
+        })),
+        client: {
+          instanceType: client.instanceType ?? defaultOf(MEMBER_SPEC, 'client.instanceType'),
+          subnet: (client.subnet ?? defaultOf(MEMBER_SPEC, 'client.subnet')) as 'public' | 'private',
+          sshCidrs: (client.sshCidrs as string[] | undefined) ?? [],
+          fabricVersion: client.fabricVersion ?? defaultOf(MEMBER_SPEC, 'client.fabricVersion'),
+          fabricCaVersion: client.fabricCaVersion ?? defaultOf(MEMBER_SPEC, 'client.fabricCaVersion'),
+          rootVolumeGiB: client.rootVolumeGiB ?? defaultOf(MEMBER_SPEC, 'client.rootVolumeGiB'),
+        },
+        logging: {
+          ca: logging.ca ?? defaultOf(MEMBER_SPEC, 'logging.ca'),
+          peer: logging.peer ?? defaultOf(MEMBER_SPEC, 'logging.peer'),
+          chaincode: logging.chaincode ?? defaultOf(MEMBER_SPEC, 'logging.chaincode'),
+        },
+        voting: {
+          otherwise: (votingRules.otherwise ?? defaultOf(MEMBER_SPEC, 'voting.otherwise')) as OtherwiseVote,
+          automated: votingRules.automated ?? defaultOf(MEMBER_SPEC, 'voting.automated'),
+          schedule: votingRules.schedule ?? defaultOf(MEMBER_SPEC, 'voting.schedule'),
+          alarmTopicArn: votingRules.alarmTopicArn,
+        },
+        tags: raw.tags ?? {},
+        removed: raw.removed ?? defaultOf(MEMBER_SPEC, 'removed'),
+        stateBackend: stateBackendFor(name, raw.accountId!, consortium.stateBackend!, raw.stateBackend, region),
+        offchain: raw.offchain && {
+          readerAccounts: (raw.offchain.readers ?? []).map((reader) => accountsByName.get(reader!)!),
+          objectLockDays: raw.offchain.objectLockDays,
+        },
+        ethereumNodes: (raw.ethereumNodes ?? []).map((node, index) => ({
+          name: node!.name ?? `eth${index + 1}`,
+          networkId: node!.networkId ?? defaultOf(MEMBER_SPEC, 'ethereumNodes.networkId'),
+          instanceType: node!.instanceType!,
+          availabilityZone: node!.availabilityZone!,
+        })),
+      };
+    }),
+  };
+}
+
+function stateBackendFor(member: string, account: string, shared: RawStateBackend, own: RawStateBackend | undefined, region: string): StateBackend {
+  const bucket = (own?.bucket ?? shared.bucket!).replaceAll('{member}', member).replaceAll('{account}', account);
+  const keyPrefix = own?.keyPrefix ?? shared.keyPrefix ?? defaultOf(CONSORTIUM_SPEC, 'stateBackend.keyPrefix');
+  return { bucket, key: `${keyPrefix}/${member}.tfstate`, region: own?.region ?? shared.region ?? region };
+}
+
+/** The declared default of a field, so defaults live only in the spec (and the schema). */
+function defaultOf<T>(spec: ObjectSpec, dotted: string): T {
+  let field: FieldSpec = spec;
+  for (const part of dotted.split('.')) {
+    while (field.type === 'array') field = field.items;
+    if (field.type !== 'object') break;
+    field = field.properties[part];
+  }
+  if (!('default' in field) || field.default === undefined) throw new Error(`spec field ${dotted} declares no default`);
+  return field.default as T;
+}

@@ -1,0 +1,80 @@
+/**
+ * What stage 1 (structure) yields: every present field has its declared type, any field may
+ * be missing. Stage 2 (rules) checks relations between fields; stage 3 (normalise) fills
+ * defaults.
+ */
+import type { SourceFile } from './source';
+
+export interface RawConsortium {
+  network?: {
+    name?: string;
+    description?: string;
+    id?: string;
+    frameworkVersion?: string;
+    edition?: string;
+    region?: string;
+    voting?: { thresholdPercentage?: number; proposalDurationInHours?: number; thresholdComparator?: string };
+  };
+  founder?: string;
+  channels?: ({ name?: string; members?: (string | undefined)[] } | undefined)[];
+  stateBackend?: RawStateBackend;
+}
+
+export interface RawStateBackend {
+  bucket?: string;
+  keyPrefix?: string;
+  region?: string;
+}
+
+export interface RawLedgerRecord {
+  memberId?: string;
+  name?: string;
+  networkId?: string;
+  invitationId?: string;
+}
+
+export interface RawPeer {
+  name?: string;
+  instanceType?: string;
+  availabilityZone?: string;
+}
+
+export interface RawMember {
+  description?: string;
+  accountId?: string;
+  deployRoleArn?: string;
+  region?: string;
+  adminUsername?: string;
+  invitationId?: string;
+  ledger?: RawLedgerRecord;
+  vpc?: { cidr?: string; availabilityZones?: (string | undefined)[]; vpcId?: string; subnetIds?: (string | undefined)[] };
+  endpoint?: { allowedSecurityGroupIds?: (string | undefined)[] };
+  peers?: (RawPeer | undefined)[];
+  client?: {
+    instanceType?: string;
+    subnet?: string;
+    sshCidrs?: (string | undefined)[];
+    fabricVersion?: string;
+    fabricCaVersion?: string;
+    rootVolumeGiB?: number;
+  };
+  logging?: { ca?: boolean; peer?: boolean; chaincode?: boolean };
+  voting?: { otherwise?: string; automated?: boolean; schedule?: string; alarmTopicArn?: string };
+  tags?: Record<string, string>;
+  removed?: boolean;
+  stateBackend?: RawStateBackend;
+  offchain?: { readers?: (string | undefined)[]; objectLockDays?: number };
+  ethereumNodes?: ({ name?: string; networkId?: string; instanceType?: string; availabilityZone?: string } | undefined)[];
+}
+
+/** A member file after stage 1, with its name and source for locating later issues. */
+export interface RawMemberFile {
+  readonly name: string;
+  readonly source: SourceFile;
+  readonly raw: RawMember;
+}
+
+export interface RawConsortiumFile {
+  readonly source: SourceFile;
+  readonly raw: RawConsortium;
+}

@@ -1,0 +1,223 @@
+/**
+ * Stage 2: rules that relate fields to each other, to other files and to AMB's limits, and
+ * the refusals that protect ledger data from a change that would replace it.
+ */
+import { EDITION_LIMITS, MEMBER_NAME_MAX, MEMBER_NAME_PATTERN, type Edition } from '../amb';
+import { dirname, join } from 'node:path';
+import type { ConfigIssue } from './issues';
+import type { RawConsortiumFile, RawMemberFile } from './raw';
+
+export function checkRules(consortium: RawConsortiumFile, members: readonly RawMemberFile[]): ConfigIssue[] {
+  return [...checkConsortium(consortium, members), ...members.flatMap((member) => checkMember(member, consortium, members))];
+}
+
+function checkConsortium({ source, raw }: RawConsortiumFile, members: readonly RawMemberFile[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const names = members.map((member) => member.name);
+  const allowedNames = names.join(', ') || 'none: add a <member>.yaml';
+  const edition = raw.network?.edition as Edition | undefined;
+
+  if (raw.founder !== undefined && !names.includes(raw.founder)) {
+    issues.push(source.issueAt(['founder'], `"${raw.founder}" has no ${join(dirname(source.file), raw.founder + '.yaml')}`, allowedNames));
+  }
+  if (edition && members.length > EDITION_LIMITS[edition].maxMembers) {
+    issues.push(
+      source.issueAt(
+        ['network', 'edition'],
+        `${edition} allows ${EDITION_LIMITS[edition].maxMembers} members but the consortium has ${members.length}`,
+        edition === 'STARTER' ? 'STANDARD (14 members), or fewer member files' : 'fewer member files',
+      ),
+    );
+  }
+  const seenChannels = new Set<string>();
+  (raw.channels ?? []).forEach((channel, index) => {
+    if (!channel) return;
+    if (channel.name !== undefined) {
+      if (seenChannels.has(channel.name)) {
+        issues.push(source.issueAt(['channels', index, 'name'], `channel "${channel.name}" is declared twice`, 'unique channel names'));
+      }
+      seenChannels.add(channel.name);
+    }
+    const seenMembers = new Set<string>();
+    (channel.members ?? []).forEach((member, position) => {
+      if (member === undefined) return;
+      if (!names.includes(member)) {
+        issues.push(source.issueAt(['channels', index, 'members', position], `"${member}" is not a member of the consortium`, allowedNames));
+      } else if (seenMembers.has(member)) {
+        issues.push(source.issueAt(['channels', index, 'members', position], `"${member}" is listed twice`, 'each member once'));
+      }
+      seenMembers.add(member);
+    });
+  });
+  return issues;
+}
+
+function checkMember(file: RawMemberFile, consortium: RawConsortiumFile, all: readonly RawMemberFile[]): ConfigIssue[] {
+  const { source, raw, name } = file;
+  const issues: ConfigIssue[] = [];
+  const network = consortium.raw.network ?? {};
+  const region = network.region;
+  const edition = network.edition as Edition | undefined;
+  const isFounder = consortium.raw.founder === name;
+
+  if (!MEMBER_NAME_PATTERN.test(name) || name.length > MEMBER_NAME_MAX) {
+    issues.push(
+      source.issueAt([], `the file name "${name}" is not a valid AMB member name`, '1-64 letters, digits and single hyphens, starting with a letter, not ending with a hyphen'),
+    );
+  }
+  if (raw.region !== undefined && region !== undefined && raw.region !== region) {
+    issues.push(source.issueAt(['region'], `"${raw.region}" differs from the network region`, `${region} (AMB networks are regional)`));
+  }
+  if (raw.accountId !== undefined) {
+    const first = all.find((other) => other.raw.accountId === raw.accountId);
+    if (first && first !== file) {
+      issues.push(source.issueAt(['accountId'], `account ${raw.accountId} is already used by ${first.name}`, 'one member per account'));
+    }
+    const roleAccount = raw.deployRoleArn?.split(':')[4];
+    if (roleAccount !== undefined && roleAccount !== raw.accountId) {
+      issues.push(source.issueAt(['deployRoleArn'], `role is in account ${roleAccount}, not in the member's account`, `a role in ${raw.accountId}`));
+    }
+  }
+  issues.push(...checkVpc(file, region));
+  issues.push(...checkPeers(file, region, edition));
+  (raw.client?.sshCidrs ?? []).forEach((cidr, index) => {
+    if (cidr === undefined) return;
+    const problem = cidrProblem(cidr, 0);
+    if (problem) issues.push(source.issueAt(['client', 'sshCidrs', index], problem, 'a valid IPv4 CIDR'));
+    else if (cidr.endsWith('/0')) {
+      issues.push(source.issueAt(['client', 'sshCidrs', index], `"${cidr}" opens SSH to the whole internet`, 'your office or bastion CIDRs; leave the list empty to use Session Manager'));
+    }
+  });
+  if (isFounder && raw.invitationId !== undefined) {
+    issues.push(source.issueAt(['invitationId'], `${name} is the founder: it creates the network and has no invitation`, 'remove invitationId, or change founder in consortium.yaml'));
+  }
+  if (!isFounder && raw.invitationId !== undefined && network.id === undefined) {
+    issues.push(source.issueAt(['invitationId'], 'an invitation needs an existing network, but network.id is not set in consortium.yaml', 'record network.id first (npm run sync)'));
+  }
+  (raw.offchain?.readers ?? []).forEach((reader, index) => {
+    if (reader === undefined) return;
+    if (reader === name) issues.push(source.issueAt(['offchain', 'readers', index], 'a member always reads its own bucket', 'other members'));
+    else if (!all.some((other) => other.name === reader)) {
+      issues.push(source.issueAt(['offchain', 'readers', index], `"${reader}" is not a member of the consortium`, all.map((m) => m.name).join(', ')));
+    }
+  });
+  (raw.ethereumNodes ?? []).forEach((node, index) => {
+    if (node?.availabilityZone !== undefined && region !== undefined && !node.availabilityZone.startsWith(region)) {
+      issues.push(source.issueAt(['ethereumNodes', index, 'availabilityZone'], `"${node.availabilityZone}" is not in ${region}`, `${region}a, ${region}b, ...`));
+    }
+  });
+  issues.push(...duplicateNames(file, 'ethereumNodes', (raw.ethereumNodes ?? []).map((node) => node?.name)));
+  issues.push(...checkLedgerRecord(file, consortium));
+  return issues;
+}
+
+function checkVpc({ source, raw }: RawMemberFile, region: string | undefined): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const vpc = raw.vpc;
+  if (!vpc) return issues;
+  const modes = 'either cidr (a new VPC) or vpcId with subnetIds (an existing VPC)';
+  if (vpc.cidr !== undefined && vpc.vpcId !== undefined) {
+    issues.push(source.issueAt(['vpc', 'vpcId'], 'both cidr and vpcId are set', modes));
+  } else if (vpc.cidr === undefined && vpc.vpcId === undefined) {
+    issues.push(source.issueAt(['vpc'], 'neither cidr nor vpcId is set', modes));
+  }
+  if (vpc.cidr !== undefined) {
+    const problem = cidrProblem(vpc.cidr, 16, 24);
+    if (problem) issues.push(source.issueAt(['vpc', 'cidr'], problem, 'an IPv4 CIDR from /16 to /24, e.g. 10.10.0.0/16'));
+    if (vpc.subnetIds !== undefined) issues.push(source.issueAt(['vpc', 'subnetIds'], 'subnetIds belong to an existing VPC, but cidr creates a new one', modes));
+  }
+  if (vpc.vpcId !== undefined) {
+    if (vpc.subnetIds === undefined) issues.push(source.issueAt(['vpc', 'subnetIds'], 'is required with vpcId', 'existing subnet ids in that VPC'));
+    if (vpc.availabilityZones !== undefined) issues.push(source.issueAt(['vpc', 'availabilityZones'], 'only applies to a new VPC (cidr)', 'remove it; existing subnets have their AZs'));
+  }
+  const zones = vpc.availabilityZones ?? [];
+  zones.forEach((zone, index) => {
+    if (zone !== undefined && region !== undefined && !zone.startsWith(region)) {
+      issues.push(source.issueAt(['vpc', 'availabilityZones', index], `"${zone}" is not in ${region}`, `${region}a, ${region}b, ...`));
+    }
+  });
+  if (zones.length === 2 && zones[0] !== undefined && zones[0] === zones[1]) {
+    issues.push(source.issueAt(['vpc', 'availabilityZones', 1], 'both subnets are in the same AZ', 'two different AZs'));
+  }
+  return issues;
+}
+
+function checkPeers(file: RawMemberFile, region: string | undefined, edition: Edition | undefined): ConfigIssue[] {
+  const { source, raw } = file;
+  const issues: ConfigIssue[] = [];
+  const peers = raw.peers ?? [];
+  if (edition && peers.length > EDITION_LIMITS[edition].maxPeersPerMember) {
+    issues.push(
+      source.issueAt(['peers'], `${edition} allows ${EDITION_LIMITS[edition].maxPeersPerMember} peers per member but ${file.name} has ${peers.length}`, `at most ${EDITION_LIMITS[edition].maxPeersPerMember} peers`),
+    );
+  }
+  peers.forEach((peer, index) => {
+    if (!peer) return;
+    if (peer.instanceType !== undefined && edition && !(EDITION_LIMITS[edition].instanceTypes as readonly string[]).includes(peer.instanceType)) {
+      issues.push(source.issueAt(['peers', index, 'instanceType'], `"${peer.instanceType}" is not available in the ${edition} edition`, EDITION_LIMITS[edition].instanceTypes.join(', ')));
+    }
+    if (peer.availabilityZone !== undefined && region !== undefined && !peer.availabilityZone.startsWith(region)) {
+      issues.push(source.issueAt(['peers', index, 'availabilityZone'], `"${peer.availabilityZone}" is not in the member's region ${region}`, `${region}a, ${region}b, ...`));
+    }
+  });
+  issues.push(...duplicateNames(file, 'peers', peers.map((peer, index) => peer?.name ?? `peer${index + 1}`)));
+  return issues;
+}
+
+function duplicateNames({ source }: RawMemberFile, list: 'peers' | 'ethereumNodes', names: readonly (string | undefined)[]): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  names.forEach((name, index) => {
+    if (name !== undefined && names.indexOf(name) !== index) {
+      issues.push(source.issueAt([list, index, 'name'], `"${name}" is used by ${list}[${names.indexOf(name)}] too`, 'a unique name per node'));
+    }
+  });
+  return issues;
+}
+
+/**
+ * A member that exists is identified by the name, invitation and network it was created
+ * with; CloudFormation would replace it (a new, empty member) if any of them changed.
+ */
+function checkLedgerRecord({ source, raw, name }: RawMemberFile, consortium: RawConsortiumFile): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const record = raw.ledger;
+  if (!record?.memberId) return issues;
+  const networkId = consortium.raw.network?.id;
+  const founder = consortium.raw.founder;
+  const keep = 'keep what the member was created with; to leave, mark it removed: true';
+  if (record.name !== undefined && record.name !== name) {
+    issues.push(
+      source.issueAt(['ledger', 'name'], `this file is named ${name}, but member ${record.memberId} was created as "${record.name}"; renaming would replace the member and orphan its ledger`, `rename the file back to ${record.name}.yaml`),
+    );
+  }
+  if (networkId === undefined) {
+    issues.push(consortium.source.issueAt(['network', 'id'], `is missing, but ${name} is recorded as member ${record.memberId} of ${record.networkId}`, `${record.networkId}`));
+  } else if (record.networkId !== undefined && record.networkId !== networkId) {
+    issues.push(source.issueAt(['ledger', 'networkId'], `member ${record.memberId} belongs to ${record.networkId}, but network.id is ${networkId}; the stack would replace the member`, keep));
+  }
+  if (record.invitationId !== raw.invitationId && (record.invitationId !== undefined || name !== founder)) {
+    const was = record.invitationId ?? 'no invitation (it founded the network)';
+    const now = raw.invitationId ?? 'none';
+    issues.push(source.issueAt(['invitationId'], `member ${record.memberId} joined with ${was}, but invitationId is now ${now}; the stack would replace the member`, `${record.invitationId ?? 'no invitationId'}: ${keep}`));
+  }
+  if (record.invitationId === undefined && founder !== undefined && founder !== name && networkId !== undefined) {
+    issues.push(
+      consortium.source.issueAt(['founder'], `${name} founded network ${networkId} (member ${record.memberId}); the founder cannot change once network.id is set`, name),
+    );
+  }
+  return issues;
+}
+
+/** Why a CIDR is malformed or outside a prefix range, or undefined when it is fine. */
+function cidrProblem(cidr: string, minPrefix: number, maxPrefix = 32): string | undefined {
+  const [address, prefixText] = cidr.split('/');
+  const octets = address.split('.').map(Number);
+  const prefix = Number(prefixText);
+  if (octets.length !== 4 || octets.some((octet) => !Number.isInteger(octet) || octet > 255)) return `"${cidr}" is not a valid IPv4 address`;
+  if (!Number.isInteger(prefix) || prefix < minPrefix || prefix > maxPrefix) return `"${cidr}" has prefix /${prefixText}`;
+  const value = octets.reduce((sum, octet) => sum * 256 + octet, 0);
+  const hostBits = 32 - prefix;
+  if (hostBits > 0 && value % 2 ** hostBits !== 0) return `"${cidr}" has host bits set`;
+  return undefined;
+}
+

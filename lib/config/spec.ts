@@ -1,0 +1,465 @@
+/**
+ * The shape of the two config file kinds, declared once. The structural validator walks
+ * YAML against these specs and the JSON Schema published for editors is generated from
+ * them, so the two cannot drift apart.
+ */
+import {
+  ADMIN_USERNAME_PATTERN,
+  EDITIONS,
+  FABRIC_REGIONS,
+  FRAMEWORK_VERSIONS,
+  MEMBER_NAME_PATTERN,
+  STANDARD_INSTANCE_TYPES,
+  THRESHOLD_COMPARATORS,
+} from '../amb';
+
+interface Common {
+  readonly description: string;
+}
+
+export interface StringSpec extends Common {
+  readonly type: 'string';
+  readonly enum?: readonly string[];
+  readonly pattern?: RegExp;
+  /** Human wording of the pattern, shown after "allowed:". */
+  readonly patternHint?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly default?: string;
+}
+
+export interface NumberSpec extends Common {
+  readonly type: 'integer';
+  readonly minimum: number;
+  readonly maximum: number;
+  readonly default?: number;
+}
+
+export interface BooleanSpec extends Common {
+  readonly type: 'boolean';
+  readonly default?: boolean;
+}
+
+export interface ArraySpec extends Common {
+  readonly type: 'array';
+  readonly items: FieldSpec;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+}
+
+export interface ObjectSpec extends Common {
+  readonly type: 'object';
+  readonly properties: Readonly<Record<string, FieldSpec>>;
+  readonly required?: readonly string[];
+}
+
+/** A map with free keys (tags). */
+export interface MapSpec extends Common {
+  readonly type: 'map';
+  readonly keyPattern: RegExp;
+  readonly keyHint: string;
+  readonly values: StringSpec;
+  readonly maxEntries: number;
+}
+
+export type FieldSpec = StringSpec | NumberSpec | BooleanSpec | ArraySpec | ObjectSpec | MapSpec;
+
+const ACCOUNT_ID: StringSpec = {
+  type: 'string',
+  description: 'AWS account id: 12 digits (quote it to keep leading zeros visible).',
+  pattern: /^\d{12}$/,
+  patternHint: '12 digits',
+};
+
+const AVAILABILITY_ZONE: StringSpec = {
+  type: 'string',
+  description: "Availability zone in the member's region, e.g. us-east-1a.",
+  pattern: /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/,
+  patternHint: 'an availability zone name such as us-east-1a',
+};
+
+const MEMBER_NAME: StringSpec = {
+  type: 'string',
+  description: 'A member name (the name of its YAML file without .yaml).',
+  pattern: MEMBER_NAME_PATTERN,
+  patternHint: 'a member name: letters, digits and single hyphens, starting with a letter',
+};
+
+const SECURITY_GROUP_ID: StringSpec = {
+  type: 'string',
+  description: 'Security group id.',
+  pattern: /^sg-[0-9a-f]{8,17}$/,
+  patternHint: 'sg- followed by 8 or 17 hex digits',
+};
+
+const REGION: StringSpec = {
+  type: 'string',
+  description: 'AWS region that offers AMB Hyperledger Fabric.',
+  enum: FABRIC_REGIONS,
+};
+
+const CIDR = {
+  pattern: /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/,
+  patternHint: 'an IPv4 CIDR such as 10.0.0.0/16',
+};
+
+const STATE_BACKEND: ObjectSpec = {
+  type: 'object',
+  description: 'S3 backend of the Terraform state; one encrypted, locked state object per member.',
+  properties: {
+    bucket: {
+      type: 'string',
+      description: 'State bucket; {member} and {account} are replaced per member, e.g. tfstate-{account}.',
+      pattern: /^(?:[a-z0-9.-]|\{member\}|\{account\}){3,63}$/,
+      patternHint: 'an S3 bucket name, optionally with {member} and {account} placeholders',
+    },
+    keyPrefix: {
+      type: 'string',
+      description: 'Prefix of the state object key; the key is <keyPrefix>/<member>.tfstate.',
+      pattern: /^[A-Za-z0-9!_.*'()\/-]{1,200}$/,
+      patternHint: 'S3 key characters, no leading or trailing slash',
+      default: 'amb-consortium',
+    },
+    region: { ...REGION, enum: undefined, pattern: /^[a-z]{2}(-gov)?-[a-z]+-\d$/, patternHint: 'an AWS region name', description: 'Region of the state bucket (default: the network region).' },
+  },
+  required: ['bucket'],
+};
+
+export const CONSORTIUM_SPEC: ObjectSpec = {
+  type: 'object',
+  description: 'The consortium: its AMB network, founder, channels and Terraform state backend.',
+  properties: {
+    network: {
+      type: 'object',
+      description: 'The AMB Hyperledger Fabric network the consortium shares.',
+      properties: {
+        name: {
+          type: 'string',
+          description: 'Network name (1-64 characters).',
+          pattern: /^\S(.{0,62}\S)?$/,
+          patternHint: '1-64 characters, no leading or trailing space',
+        },
+        description: { type: 'string', description: 'Network description.', maxLength: 128, default: '' },
+        id: {
+          type: 'string',
+          description: 'Network id, recorded once the network exists (npm run sync writes it).',
+          pattern: /^n-[A-Za-z0-9]{1,32}$/,
+          patternHint: 'n- followed by letters and digits',
+        },
+        frameworkVersion: {
+          type: 'string',
+          description: 'Hyperledger Fabric version; use 2.2 for new networks.',
+          enum: FRAMEWORK_VERSIONS,
+          default: '2.2',
+        },
+        edition: {
+          type: 'string',
+          description: 'AMB edition: STARTER (5 members, 2 peers each) or STANDARD (14 members, 3 peers each).',
+          enum: EDITIONS,
+          default: 'STANDARD',
+        },
+        region: REGION,
+        voting: {
+          type: 'object',
+          description: 'Approval threshold policy; fixed when the network is created.',
+          properties: {
+            thresholdPercentage: {
+              type: 'integer',
+              description: 'Percentage of ALL members whose YES approves a proposal.',
+              minimum: 0,
+              maximum: 100,
+              default: 50,
+            },
+            proposalDurationInHours: {
+              type: 'integer',
+              description: 'How long a proposal (and the invitation it creates) stays open.',
+              minimum: 1,
+              maximum: 168,
+              default: 24,
+            },
+            thresholdComparator: {
+              type: 'string',
+              description: 'Whether YES votes must exceed or may equal the threshold.',
+              enum: THRESHOLD_COMPARATORS,
+              default: 'GREATER_THAN',
+            },
+          },
+        },
+      },
+      required: ['name', 'region'],
+    },
+    founder: { ...MEMBER_NAME, description: 'The member that creates the network.' },
+    channels: {
+      type: 'array',
+      description: 'Fabric channels and the members that share them.',
+      items: {
+        type: 'object',
+        description: 'A channel.',
+        properties: {
+          name: {
+            type: 'string',
+            description: 'Channel name.',
+            pattern: /^[a-z][a-z0-9.-]{0,248}$/,
+            patternHint: 'lower-case letters, digits, dots and hyphens, starting with a letter',
+          },
+          members: { type: 'array', description: 'Member names on the channel.', items: MEMBER_NAME, minItems: 1 },
+        },
+        required: ['name', 'members'],
+      },
+    },
+    stateBackend: STATE_BACKEND,
+  },
+  required: ['network', 'founder', 'stateBackend'],
+};
+
+export const MEMBER_SPEC: ObjectSpec = {
+  type: 'object',
+  description: 'One consortium member; the file name is its AMB member name.',
+  properties: {
+    description: { type: 'string', description: 'Member description.', maxLength: 128, default: '' },
+    accountId: { ...ACCOUNT_ID, description: 'AWS account that owns this member.' },
+    deployRoleArn: {
+      type: 'string',
+      description: "IAM role in the member's account that Terraform assumes to deploy its stack.",
+      pattern: /^arn:aws(-us-gov)?:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/,
+      patternHint: 'arn:aws:iam::<account>:role/<name>',
+    },
+    region: { ...REGION, description: 'Region of the member (default and only value: the network region).' },
+    adminUsername: {
+      type: 'string',
+      description: 'Fabric CA admin user name.',
+      pattern: ADMIN_USERNAME_PATTERN,
+      patternHint: '1-16 letters and digits, starting with a letter',
+      default: 'admin',
+    },
+    invitationId: {
+      type: 'string',
+      description: 'Invitation this member accepts to join (npm run accept-invitation writes it).',
+      pattern: /^i-[A-Za-z0-9]{1,32}$/,
+      patternHint: 'i- followed by letters and digits',
+    },
+    ledger: {
+      type: 'object',
+      description: 'What this member joined the network as; written by npm run sync, do not edit.',
+      properties: {
+        memberId: {
+          type: 'string',
+          description: 'AMB member id.',
+          pattern: /^m-[A-Za-z0-9]{1,32}$/,
+          patternHint: 'm- followed by letters and digits',
+        },
+        name: { ...MEMBER_NAME, description: 'Member name it was created with.' },
+        networkId: {
+          type: 'string',
+          description: 'Network it belongs to.',
+          pattern: /^n-[A-Za-z0-9]{1,32}$/,
+          patternHint: 'n- followed by letters and digits',
+        },
+        invitationId: {
+          type: 'string',
+          description: 'Invitation it was created with (absent for the founder).',
+          pattern: /^i-[A-Za-z0-9]{1,32}$/,
+          patternHint: 'i- followed by letters and digits',
+        },
+      },
+      required: ['memberId', 'name', 'networkId'],
+    },
+    vpc: {
+      type: 'object',
+      description: 'Either a new VPC (cidr) or an existing one (vpcId + subnetIds).',
+      properties: {
+        cidr: { type: 'string', description: 'CIDR of a new VPC (/16 to /24).', ...CIDR },
+        availabilityZones: {
+          type: 'array',
+          description: 'The two AZs of the new VPC subnets (default: a and b of the region).',
+          items: AVAILABILITY_ZONE,
+          minItems: 2,
+          maxItems: 2,
+        },
+        vpcId: {
+          type: 'string',
+          description: 'Existing VPC (needs DNS support and DNS hostnames enabled).',
+          pattern: /^vpc-[0-9a-f]{8,17}$/,
+          patternHint: 'vpc- followed by 8 or 17 hex digits',
+        },
+        subnetIds: {
+          type: 'array',
+          description: 'Existing subnets for the endpoint and the client, in different AZs.',
+          items: {
+            type: 'string',
+            description: 'Subnet id.',
+            pattern: /^subnet-[0-9a-f]{8,17}$/,
+            patternHint: 'subnet- followed by 8 or 17 hex digits',
+          },
+          minItems: 1,
+          maxItems: 6,
+        },
+      },
+    },
+    endpoint: {
+      type: 'object',
+      description: 'The interface VPC endpoint into the network.',
+      properties: {
+        allowedSecurityGroupIds: {
+          type: 'array',
+          description: 'Application security groups admitted besides the Fabric client.',
+          items: SECURITY_GROUP_ID,
+          maxItems: 20,
+        },
+      },
+    },
+    peers: {
+      type: 'array',
+      description: 'Peer nodes of this member.',
+      items: {
+        type: 'object',
+        description: 'A peer node.',
+        properties: {
+          name: {
+            type: 'string',
+            description: 'Stable name of the peer in the stack (default peer1, peer2, ...).',
+            pattern: /^[a-z][a-z0-9]{0,31}$/,
+            patternHint: 'lower-case letters and digits, starting with a letter',
+          },
+          instanceType: { type: 'string', description: 'AMB peer instance type.', enum: STANDARD_INSTANCE_TYPES },
+          availabilityZone: AVAILABILITY_ZONE,
+        },
+        required: ['instanceType', 'availabilityZone'],
+      },
+    },
+    client: {
+      type: 'object',
+      description: 'The EC2 Fabric client machine.',
+      properties: {
+        instanceType: {
+          type: 'string',
+          description: 'EC2 instance type.',
+          pattern: /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
+          patternHint: 'an EC2 instance type such as t3.small',
+          default: 't3.small',
+        },
+        subnet: {
+          type: 'string',
+          description: 'public (public IP, no inbound rule) or private (egress through a NAT gateway).',
+          enum: ['public', 'private'],
+          default: 'public',
+        },
+        sshCidrs: {
+          type: 'array',
+          description: 'CIDRs allowed to SSH in; none by default (use Session Manager).',
+          items: { type: 'string', description: 'IPv4 CIDR.', ...CIDR },
+          maxItems: 20,
+        },
+        fabricVersion: {
+          type: 'string',
+          description: 'Hyperledger Fabric peer tools version.',
+          pattern: /^2\.2\.\d{1,2}$/,
+          patternHint: 'a Fabric 2.2 release such as 2.2.15',
+          default: '2.2.15',
+        },
+        fabricCaVersion: {
+          type: 'string',
+          description: 'fabric-ca-client version.',
+          pattern: /^1\.[45]\.\d{1,2}$/,
+          patternHint: 'a Fabric CA 1.4 or 1.5 release such as 1.5.13',
+          default: '1.5.13',
+        },
+        rootVolumeGiB: { type: 'integer', description: 'Root volume size in GiB.', minimum: 8, maximum: 1024, default: 30 },
+      },
+    },
+    logging: {
+      type: 'object',
+      description: 'CloudWatch logging, applied by npm run configure-logging.',
+      properties: {
+        ca: { type: 'boolean', description: 'Fabric CA logs.', default: false },
+        peer: { type: 'boolean', description: 'Peer node logs.', default: false },
+        chaincode: { type: 'boolean', description: 'Chaincode logs.', default: false },
+      },
+    },
+    voting: {
+      type: 'object',
+      description: 'How this member votes on proposals.',
+      properties: {
+        otherwise: {
+          type: 'string',
+          description: 'Vote on proposals the config does not ask for: NO, or ABSTAIN (no vote).',
+          enum: ['NO', 'ABSTAIN'],
+          default: 'NO',
+        },
+        automated: { type: 'boolean', description: 'Deploy the in-stack voter.', default: true },
+        schedule: {
+          type: 'string',
+          description: 'EventBridge schedule of the catch-up run.',
+          pattern: /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\([^)]+\))$/,
+          patternHint: 'rate(N minutes|hours|days) or cron(...)',
+          default: 'rate(1 hour)',
+        },
+        alarmTopicArn: {
+          type: 'string',
+          description: 'SNS topic notified when the voter fails.',
+          pattern: /^arn:aws(-us-gov)?:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/,
+          patternHint: 'arn:aws:sns:<region>:<account>:<topic>',
+        },
+      },
+    },
+    tags: {
+      type: 'map',
+      description: 'Tags on every taggable resource of the stack.',
+      keyPattern: /^(?!aws:)[\w .:/=+@-]{1,128}$/,
+      keyHint: '1-128 characters of letters, digits, spaces and _.:/=+-@, not starting with aws:',
+      values: { type: 'string', description: 'Tag value.', maxLength: 256 },
+      maxEntries: 40,
+    },
+    removed: { type: 'boolean', description: 'Ask the consortium to remove this member.', default: false },
+    stateBackend: { ...STATE_BACKEND, required: [], description: "Override of the consortium's state backend for this member." },
+    offchain: {
+      type: 'object',
+      description: 'Off-chain document bucket whose hashes go on the ledger.',
+      properties: {
+        readers: {
+          type: 'array',
+          description: 'Members granted read access.',
+          items: MEMBER_NAME,
+          maxItems: 14,
+        },
+        objectLockDays: {
+          type: 'integer',
+          description: 'Object Lock retention (governance mode) in days.',
+          minimum: 1,
+          maximum: 36500,
+        },
+      },
+    },
+    ethereumNodes: {
+      type: 'array',
+      description: 'AMB Ethereum nodes of this member.',
+      items: {
+        type: 'object',
+        description: 'An Ethereum node.',
+        properties: {
+          name: {
+            type: 'string',
+            description: 'Stable name of the node in the stack (default eth1, eth2, ...).',
+            pattern: /^[a-z][a-z0-9]{0,31}$/,
+            patternHint: 'lower-case letters and digits, starting with a letter',
+          },
+          networkId: {
+            type: 'string',
+            description: 'Public Ethereum network.',
+            enum: ['n-ethereum-mainnet', 'n-ethereum-sepolia', 'n-ethereum-holesky'],
+            default: 'n-ethereum-mainnet',
+          },
+          instanceType: {
+            type: 'string',
+            description: 'AMB Ethereum node instance type.',
+            enum: ['bc.t3.large', 'bc.t3.xlarge', 'bc.m5.xlarge', 'bc.m5.2xlarge', 'bc.m5.4xlarge', 'bc.c5.2xlarge', 'bc.c5.4xlarge', 'bc.m6g.xlarge', 'bc.m6g.2xlarge', 'bc.m6g.4xlarge', 'bc.c6g.2xlarge', 'bc.c6g.4xlarge'],
+          },
+          availabilityZone: AVAILABILITY_ZONE,
+        },
+        required: ['instanceType', 'availabilityZone'],
+      },
+      maxItems: 10,
+    },
+  },
+  required: ['accountId', 'deployRoleArn', 'vpc'],
+};

@@ -1,0 +1,92 @@
+import { Construct } from 'constructs';
+import { Fn, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { vpcEndpointServiceName } from '../lib/amb';
+import type { Consortium, Member } from '../lib/config';
+import { MemberLedger } from './constructs/member-ledger';
+import { MemberNetwork } from './constructs/member-network';
+import { NetworkEndpoint } from './constructs/network-endpoint';
+
+export interface MemberStackProps {
+  readonly consortium: Consortium;
+  /** The member this stack belongs to; deployed with that member's credentials only. */
+  readonly member: Member;
+}
+
+/**
+ * Everything one member runs, in its own account: network, endpoint into the AMB network
+ * and, once it has joined, its ledger resources. No reference to another member's account.
+ */
+export class MemberStack extends TerraformStack {
+  /** The member's VPC and subnets. */
+  public readonly network: MemberNetwork;
+  /** The endpoint into the AMB network and the security groups around it. */
+  public readonly endpoint: NetworkEndpoint;
+  /** The ledger resources; absent until the member has joined (or founds the network). */
+  public readonly ledger?: MemberLedger;
+
+  constructor(scope: Construct, props: MemberStackProps) {
+    const { consortium, member } = props;
+    super(scope, member.name);
+    const region = consortium.network.region;
+    const namePrefix = `${consortium.network.name}-${member.name}`;
+
+    new AwsProvider(this, 'aws', {
+      region,
+      allowedAccountIds: [member.accountId],
+      assumeRole: [{ roleArn: member.deployRoleArn, sessionName: `amb-deploy-${member.name}`.slice(0, 64) }],
+      defaultTags: [
+        {
+          tags: {
+            ...member.tags,
+            'amb:consortium': consortium.network.name,
+            'amb:member': member.name,
+            'managed-by': 'amb-consortium-toolkit',
+          },
+        },
+      ],
+    });
+    const backend = new S3Backend(this, {
+      bucket: member.stateBackend.bucket,
+      key: member.stateBackend.key,
+      region: member.stateBackend.region,
+      encrypt: true,
+      assumeRole: { roleArn: member.deployRoleArn, sessionName: `amb-state-${member.name}`.slice(0, 64) },
+    });
+    // S3-native state locking (Terraform >= 1.10); cdktf 0.21 has no typed field for it.
+    backend.addOverride('use_lockfile', true);
+
+    this.network = new MemberNetwork(this, 'network', {
+      vpc: member.vpc,
+      namePrefix,
+      natGateway: member.joined && member.client.subnet === 'private',
+    });
+    if (member.joined) this.ledger = new MemberLedger(this, 'ledger', { consortium, member });
+
+    const networkId = member.isFounder ? this.ledger!.networkId : consortium.network.id;
+    this.endpoint = new NetworkEndpoint(this, 'endpoint', {
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.endpointSubnetIds,
+      serviceName: networkId === undefined ? undefined : serviceName(region, networkId, member.isFounder),
+      allowedSecurityGroupIds: member.endpointAllowedSecurityGroupIds,
+      namePrefix,
+    });
+
+    if (networkId !== undefined) new TerraformOutput(this, 'network_id', { value: networkId, description: 'AMB network id' });
+    if (this.endpoint.endpoint) {
+      new TerraformOutput(this, 'endpoint_id', { value: this.endpoint.endpoint.id, description: 'Interface VPC endpoint into the AMB network' });
+    }
+    if (this.ledger) {
+      new TerraformOutput(this, 'member_id', { value: this.ledger.memberId, description: 'AMB member id' });
+      new TerraformOutput(this, 'admin_secret_arn', {
+        value: this.ledger.adminSecretArn,
+        description: 'Secrets Manager secret holding the Fabric CA admin password (the value is never in Terraform)',
+      });
+    }
+  }
+}
+
+/** The founder only learns its network id during apply, so the name is built in Terraform. */
+function serviceName(region: string, networkId: string, computed: boolean): string {
+  return computed ? `com.amazonaws.${region}.managedblockchain.${Fn.lower(networkId)}` : vpcEndpointServiceName(region, networkId);
+}
