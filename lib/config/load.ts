@@ -10,7 +10,7 @@ import { normalise } from './normalise';
 import type { RawConsortium, RawConsortiumFile, RawMember, RawMemberFile } from './raw';
 import { checkRules } from './rules';
 import { SourceFile } from './source';
-import { CONSORTIUM_SPEC, MEMBER_SPEC } from './spec';
+import { CONSORTIUM_SPEC, MEMBER_SPEC, type ObjectSpec } from './spec';
 import { checkStructure } from './structure';
 import type { Consortium } from './types';
 
@@ -30,13 +30,13 @@ export function loadConsortium(dir: string = consortiumDir()): Consortium {
     throw new UsageError(`${displayPath(consortiumPath)}: not found; every members directory needs a ${CONSORTIUM_FILE}`);
   }
   const consortiumSource = readSource(consortiumPath);
-  const consortiumChecked = checkStructure(consortiumSource, CONSORTIUM_SPEC);
+  const consortiumChecked = checkParsed(consortiumSource, CONSORTIUM_SPEC);
   const consortium: RawConsortiumFile = { source: consortiumSource, raw: consortiumChecked.value as RawConsortium };
 
   const issues = [...consortiumSource.syntaxIssues, ...consortiumChecked.issues];
   const members: RawMemberFile[] = memberFiles(dir).map((path) => {
     const source = readSource(path);
-    const checked = checkStructure(source, MEMBER_SPEC);
+    const checked = checkParsed(source, MEMBER_SPEC);
     issues.push(...source.syntaxIssues, ...checked.issues);
     return { name: basename(path).replace(/\.ya?ml$/, ''), source, raw: checked.value as RawMember };
   });
@@ -48,6 +48,11 @@ export function loadConsortium(dir: string = consortiumDir()): Consortium {
     consortium.raw,
     members.map((member) => ({ name: member.name, file: member.source.file, raw: member.raw })),
   );
+}
+
+/** A file with YAML syntax errors reports only those: its structure cannot be trusted. */
+function checkParsed(source: SourceFile, spec: ObjectSpec): ReturnType<typeof checkStructure> {
+  return source.syntaxIssues.length > 0 ? { value: {}, issues: [] } : checkStructure(source, spec);
 }
 
 /** Every `*.yaml`/`*.yml` beside consortium.yaml is one member, in name order. */

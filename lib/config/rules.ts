@@ -66,7 +66,7 @@ function checkMember(file: RawMemberFile, consortium: RawConsortiumFile, all: re
     );
   }
   if (raw.region !== undefined && region !== undefined && raw.region !== region) {
-    issues.push(source.issueAt(['region'], `"${raw.region}" differs from the network region`, `${region} (AMB networks are regional)`));
+    issues.push(source.issueAt(['region'], `"${raw.region}" differs from the network region; AMB networks are regional`, region));
   }
   if (raw.accountId !== undefined) {
     const first = all.find((other) => other.raw.accountId === raw.accountId);
@@ -126,7 +126,7 @@ function checkVpc({ source, raw }: RawMemberFile, region: string | undefined): C
     if (problem) issues.push(source.issueAt(['vpc', 'cidr'], problem, 'an IPv4 CIDR from /16 to /24, e.g. 10.10.0.0/16'));
     if (vpc.subnetIds !== undefined) issues.push(source.issueAt(['vpc', 'subnetIds'], 'subnetIds belong to an existing VPC, but cidr creates a new one', modes));
   }
-  if (vpc.vpcId !== undefined) {
+  if (vpc.vpcId !== undefined && vpc.cidr === undefined) {
     if (vpc.subnetIds === undefined) issues.push(source.issueAt(['vpc', 'subnetIds'], 'is required with vpcId', 'existing subnet ids in that VPC'));
     if (vpc.availabilityZones !== undefined) issues.push(source.issueAt(['vpc', 'availabilityZones'], 'only applies to a new VPC (cidr)', 'remove it; existing subnets have their AZs'));
   }

@@ -109,7 +109,7 @@ function walkMap(source: SourceFile, node: Node | null, spec: MapSpec, path: Pat
 
 function walkArray(source: SourceFile, node: Node | null, spec: ArraySpec, path: Path, issues: ConfigIssue[]): unknown[] | undefined {
   if (!isSeq(node)) {
-    issues.push(source.issueAt(path, `${describe(node)} is not a list`, `a list of ${spec.items.description.toLowerCase().replace(/\.$/, '')}`));
+    issues.push(source.issueAt(path, `${describe(node)} is not a list`, `a list, each item: ${spec.items.description.toLowerCase().replace(/\.$/, '')}`));
     return undefined;
   }
   const count = node.items.length;

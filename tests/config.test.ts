@@ -1,0 +1,151 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { parse } from 'yaml';
+import { consortiumDir, loadConsortium } from '../lib/config';
+import { UsageError } from '../lib/errors';
+import { schemaFiles } from '../scripts/schema';
+import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
+import { INVALID_CASES } from './config-corpus';
+
+describe('the sample consortium', () => {
+  const consortium = loadConsortium(SAMPLE_DIR);
+
+  test('loads with every member file as a member', () => {
+    const files = readdirSync(SAMPLE_DIR).filter((name) => name !== 'consortium.yaml').map((name) => name.replace('.yaml', ''));
+    expect(consortium.members.map((member) => member.name)).toEqual(files.sort());
+  });
+
+  test('describes the drm-royalties network with its voting policy', () => {
+    expect(consortium.network).toMatchObject({
+      name: 'drm-royalties',
+      frameworkVersion: '2.2',
+      edition: 'STANDARD',
+      region: 'us-east-1',
+      voting: { thresholdPercentage: 50, proposalDurationInHours: 24, thresholdComparator: 'GREATER_THAN' },
+    });
+    expect(consortium.network.id).toMatch(/^n-/);
+  });
+
+  test('is a consortium in flight: founder and two members joined, one invited', () => {
+    const joined = Object.fromEntries(consortium.members.map((member) => [member.name, member.joined]));
+    expect(joined).toEqual({ filmmaker: true, 'ott-vendor-1': true, bank: true, 'ott-vendor-2': false });
+    expect(consortium.members.find((member) => member.isFounder)?.name).toBe('filmmaker');
+  });
+
+  test('gives every member its own account, role and CIDR', () => {
+    const unique = (values: string[]) => new Set(values).size === values.length;
+    expect(unique(consortium.members.map((member) => member.accountId))).toBe(true);
+    expect(unique(consortium.members.map((member) => member.deployRoleArn))).toBe(true);
+    expect(unique(consortium.members.map((member) => (member.vpc.kind === 'new' ? member.vpc.cidr : member.vpc.vpcId)))).toBe(true);
+  });
+
+  test('fills defaults: admin peers get names, client defaults, state key per member', () => {
+    const vendor = consortium.members.find((member) => member.name === 'ott-vendor-2')!;
+    expect(vendor.peers[0].name).toBe('peer1');
+    expect(vendor.client).toEqual({ instanceType: 't3.small', subnet: 'public', sshCidrs: [], fabricVersion: '2.2.15', fabricCaVersion: '1.5.13', rootVolumeGiB: 30 });
+    expect(vendor.vpc).toEqual({ kind: 'new', cidr: '10.30.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    expect(vendor.stateBackend).toEqual({ bucket: 'drm-royalties-tfstate-333344445555', key: 'amb-consortium/ott-vendor-2.tfstate', region: 'us-east-1' });
+  });
+
+  test('records the channel between filmmaker and bank', () => {
+    expect(consortium.channels).toEqual([{ name: 'royalties', members: ['filmmaker', 'bank'] }]);
+  });
+});
+
+describe('invalid configs', () => {
+  test.each(INVALID_CASES.map((c) => [c.name, c] as const))('%s', (_name, invalid) => {
+    const fixture = new ConsortiumFixture();
+    invalid.apply(fixture);
+    try {
+      expect(fixture.errors()).toEqual(invalid.expected);
+    } finally {
+      fixture.dispose();
+    }
+  });
+});
+
+describe('where the config comes from', () => {
+  test('CONSORTIUM_DIR selects another members directory', () => {
+    const fixture = new ConsortiumFixture().edit('consortium.yaml', 'name: drm-royalties', 'name: other-network');
+    try {
+      expect(loadConsortium(consortiumDir({ CONSORTIUM_DIR: fixture.dir })).network.name).toBe('other-network');
+      expect(consortiumDir({})).toBe('members');
+    } finally {
+      fixture.dispose();
+    }
+  });
+
+  test('a missing members directory is a usage error that names CONSORTIUM_DIR', () => {
+    expect(() => loadConsortium('/nonexistent/members')).toThrow(UsageError);
+    expect(() => loadConsortium('/nonexistent/members')).toThrow(/CONSORTIUM_DIR/);
+  });
+
+  test('a members directory without consortium.yaml is a usage error', () => {
+    const fixture = new ConsortiumFixture().remove('consortium.yaml');
+    try {
+      expect(() => fixture.load()).toThrow(/consortium.yaml: not found/);
+    } finally {
+      fixture.dispose();
+    }
+  });
+
+  test('an existing VPC and its subnets replace the new VPC', () => {
+    const fixture = new ConsortiumFixture().edit(
+      'bank.yaml',
+      '  cidr: 10.40.0.0/16\n  availabilityZones: [us-east-1a, us-east-1c]\n',
+      '  vpcId: vpc-0123456789abcdef0\n  subnetIds: [subnet-0123456789abcdef0, subnet-0fedcba9876543210]\n',
+    );
+    try {
+      const bank = fixture.load().members.find((member) => member.name === 'bank')!;
+      expect(bank.vpc).toEqual({ kind: 'existing', vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'] });
+    } finally {
+      fixture.dispose();
+    }
+  });
+
+  test('an unquoted account id keeps its leading zero', () => {
+    const fixture = new ConsortiumFixture().edit('bank.yaml', /444455556666/g, '044455556666').edit('bank.yaml', 'accountId: "044455556666"', 'accountId: 044455556666');
+    try {
+      expect(fixture.load().members.find((member) => member.name === 'bank')!.accountId).toBe('044455556666');
+    } finally {
+      fixture.dispose();
+    }
+  });
+});
+
+describe('the published JSON Schema', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  const files = schemaFiles();
+  const validateConsortium = ajv.compile(JSON.parse(files['consortium.schema.json']));
+  const validateMember = ajv.compile(JSON.parse(files['member.schema.json']));
+
+  test('is committed exactly as the loader specs generate it', () => {
+    for (const [name, text] of Object.entries(files)) {
+      expect(readFileSync(join(__dirname, '..', 'schema', name), 'utf8')).toBe(text);
+    }
+  });
+
+  test('accepts every sample file', () => {
+    for (const name of readdirSync(SAMPLE_DIR)) {
+      const value = parse(readFileSync(join(SAMPLE_DIR, name), 'utf8'));
+      const validate = name === 'consortium.yaml' ? validateConsortium : validateMember;
+      expect({ name, valid: validate(value), errors: validate.errors }).toEqual({ name, valid: true, errors: null });
+    }
+  });
+
+  test('is referenced from every sample file for editor completion', () => {
+    for (const name of readdirSync(SAMPLE_DIR)) {
+      const schema = name === 'consortium.yaml' ? 'consortium.schema.json' : 'member.schema.json';
+      expect(readFileSync(join(SAMPLE_DIR, name), 'utf8').split('\n')[0]).toBe(`# yaml-language-server: $schema=../schema/${schema}`);
+    }
+  });
+
+  test.each([
+    ['an unknown field', { accountId: '123456789012', deployRoleArn: 'arn:aws:iam::123456789012:role/x', vpc: { cidr: '10.0.0.0/16' }, peer: [] }],
+    ['a bad instance type', { accountId: '123456789012', deployRoleArn: 'arn:aws:iam::123456789012:role/x', vpc: { cidr: '10.0.0.0/16' }, peers: [{ instanceType: 'bc.t3.tiny', availabilityZone: 'us-east-1a' }] }],
+    ['a missing account id', { deployRoleArn: 'arn:aws:iam::123456789012:role/x', vpc: { cidr: '10.0.0.0/16' } }],
+  ])('rejects a member file with %s, as the loader does', (_name, value) => {
+    expect(validateMember(value)).toBe(false);
+  });
+});

@@ -1,0 +1,56 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { ConfigError, loadConsortium, type Consortium } from '../../lib/config';
+
+export const SAMPLE_DIR = join(__dirname, '..', '..', 'members');
+
+/** A throw-away copy of the sample consortium that a test may edit. */
+export class ConsortiumFixture {
+  readonly dir: string;
+
+  constructor(from: string = SAMPLE_DIR) {
+    this.dir = mkdtempSync(join(tmpdir(), 'amb-consortium-'));
+    cpSync(from, this.dir, { recursive: true });
+  }
+
+  /** Replaces the first occurrence of `from` (which must be there) in a file of the copy. */
+  edit(file: string, from: string | RegExp, to: string): this {
+    const path = join(this.dir, file);
+    const text = readFileSync(path, 'utf8');
+    const edited = text.replace(from, to);
+    if (edited === text) throw new Error(`fixture: ${String(from)} not found in ${file}`);
+    writeFileSync(path, edited);
+    return this;
+  }
+
+  write(file: string, text: string): this {
+    writeFileSync(join(this.dir, file), text);
+    return this;
+  }
+
+  remove(file: string): this {
+    rmSync(join(this.dir, file));
+    return this;
+  }
+
+  load(): Consortium {
+    return loadConsortium(this.dir);
+  }
+
+  /** The formatted issues of a load that must fail, with the temp dir shown as `members`. */
+  errors(): string[] {
+    try {
+      this.load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const shown = relative(process.cwd(), this.dir);
+      return error.message.split('\n').map((line) => line.replaceAll(shown, 'members').replaceAll(this.dir, 'members'));
+    }
+    throw new Error('expected the config to be refused, but it loaded');
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
