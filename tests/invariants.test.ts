@@ -1,0 +1,77 @@
+/**
+ * Properties every synthesized stack must have, whatever the config: no door open to the
+ * internet, no secret in the output, ledger data that a deploy cannot destroy, and a provider
+ * that can only act in the member's own account.
+ */
+import type { Consortium } from '../lib/config';
+import { resources, synthAll, type TerraformJson } from './helpers/synth';
+import { stackVariants } from './helpers/variants';
+
+const LEDGER_TYPES = /^AWS::(ManagedBlockchain::(Member|Node)|SecretsManager::Secret)$/;
+const OPEN = ['0.0.0.0/0', '::/0'];
+
+const cases: [string, Consortium, TerraformJson][] = Object.entries(stackVariants()).flatMap(([variant, consortium]) =>
+  Object.entries(synthAll(consortium)).map(([member, stack]): [string, Consortium, TerraformJson] => [`${variant}/${member}`, consortium, stack]),
+);
+
+/** Every string in a JSON value with the key it sits under, CloudFormation templates opened up. */
+function* strings(value: unknown, key = ''): Generator<[string, string]> {
+  if (typeof value === 'string') {
+    if (key === 'template_body') yield* strings(JSON.parse(value), key);
+    else yield [key, value];
+  } else if (Array.isArray(value)) {
+    for (const item of value) yield* strings(item, key);
+  } else if (value && typeof value === 'object') {
+    for (const [childKey, child] of Object.entries(value)) yield* strings(child, childKey);
+  }
+}
+
+describe.each(cases)('%s', (_name, consortium, stack) => {
+  test('admits nothing from 0.0.0.0/0 or ::/0', () => {
+    const ingress = resources(stack, 'aws_vpc_security_group_ingress_rule');
+    expect(ingress.filter((rule) => OPEN.includes(rule.cidr_ipv4) || OPEN.includes(rule.cidr_ipv6))).toEqual([]);
+    const inline = resources(stack, 'aws_security_group').flatMap((group) => group.ingress ?? []);
+    expect(inline.filter((rule: any) => [...(rule.cidr_blocks ?? []), ...(rule.ipv6_cidr_blocks ?? [])].some((cidr: string) => OPEN.includes(cidr)))).toEqual([]);
+    const legacy = resources(stack, 'aws_security_group_rule').filter((rule) => rule.type === 'ingress');
+    expect(legacy.filter((rule) => [...(rule.cidr_blocks ?? []), ...(rule.ipv6_cidr_blocks ?? [])].some((cidr: string) => OPEN.includes(cidr)))).toEqual([]);
+  });
+
+  test('holds no password or password-like literal', () => {
+    const suspicious = [...strings(stack)].filter(
+      ([key, value]) =>
+        (/pass(word)?$|secret_?string$|private_?key$/i.test(key) && !/^\$\{/.test(value)) ||
+        (key === 'SecretStringTemplate' && /pass/i.test(value)) ||
+        /AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY/.test(value),
+    );
+    expect(suspicious).toEqual([]);
+  });
+
+  test('retains every ledger resource on delete and on replacement, and Terraform cannot destroy it', () => {
+    for (const cfn of resources(stack, 'aws_cloudformation_stack')) {
+      expect(cfn.lifecycle).toEqual({ prevent_destroy: true });
+      const ledger = Object.entries(JSON.parse(cfn.template_body).Resources as Record<string, any>).filter(([, resource]) => LEDGER_TYPES.test(resource.Type));
+      expect(ledger.length).toBeGreaterThan(0);
+      for (const [id, resource] of ledger) {
+        expect({ id, DeletionPolicy: resource.DeletionPolicy, UpdateReplacePolicy: resource.UpdateReplacePolicy }).toEqual({ id, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      }
+    }
+  });
+
+  test("assumes the member's deploy role and only works in the member's account", () => {
+    const member = consortium.members.find((m) => stack.provider.aws[0].allowed_account_ids[0] === m.accountId)!;
+    expect(member).toBeDefined();
+    expect(stack.provider.aws).toHaveLength(1);
+    const [provider] = stack.provider.aws;
+    expect(provider.assume_role[0].role_arn).toBe(member.deployRoleArn);
+    expect(provider.assume_role[0].role_arn.split(':')[4]).toBe(member.accountId);
+    expect(stack.terraform.backend.s3.assume_role).toMatchObject({ role_arn: member.deployRoleArn });
+  });
+
+  test("references no other member's account", () => {
+    const own = stack.provider.aws[0].allowed_account_ids[0];
+    const readers = new Set(consortium.members.flatMap((m) => m.offchain?.readerAccounts ?? []));
+    const others = consortium.members.map((m) => m.accountId).filter((account) => account !== own && !readers.has(account));
+    const text = JSON.stringify(stack);
+    expect(others.filter((account) => text.includes(account))).toEqual([]);
+  });
+});
