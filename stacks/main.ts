@@ -20,10 +20,13 @@ export function networkLayerOnlyNotice(consortium: Consortium): string[] {
     .map((member) => `${member.name}: no invitationId yet, so its stack holds the network layer only (run npm run accept-invitation -- --member ${member.name} once invited)`);
 }
 
-if (require.main === module) {
-  void runMain(() => {
+/** `npm run synth`: validate the consortium in CONSORTIUM_DIR and write every member's stack. */
+export function main(): Promise<void> {
+  return runMain(() => {
     const consortium = loadConsortium();
     for (const line of networkLayerOnlyNotice(consortium)) process.stderr.write(`${line}\n`);
     synthesize(consortium);
   });
 }
+
+if (require.main === module) void main();

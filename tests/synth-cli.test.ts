@@ -1,0 +1,67 @@
+/** `npm run synth` and `npx cdktf synth` as a user runs them. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConsortiumFixture } from './helpers/consortium-fixture';
+
+const ROOT = join(__dirname, '..');
+
+function synth(env: NodeJS.ProcessEnv) {
+  return spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'stacks/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
+    encoding: 'utf8',
+  });
+}
+
+function stacksIn(outdir: string): Record<string, string> {
+  const dir = join(outdir, 'stacks');
+  return Object.fromEntries(readdirSync(dir).map((member) => [member, readFileSync(join(dir, member, 'cdk.tf.json'), 'utf8')]));
+}
+
+test('writes cdktf.out/stacks/<member>/cdk.tf.json for every member and says which hold the network layer only', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'synth-'));
+  try {
+    const result = synth({ CDKTF_OUTDIR: outdir });
+    expect(result.status).toBe(0);
+    expect(Object.keys(stacksIn(outdir)).sort()).toEqual(['bank', 'filmmaker', 'ott-vendor-1', 'ott-vendor-2']);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ott-vendor-2: no invitationId yet, so its stack holds the network layer only/)]);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
+test('refuses an invalid consortium with exit 2, every problem listed, no stack trace and nothing written', () => {
+  const fixture = new ConsortiumFixture().edit('bank.yaml', 'instanceType: bc.t3.medium', 'instanceType: bc.t3.tiny').edit('consortium.yaml', 'thresholdPercentage: 50', 'thresholdPercentage: 101');
+  const outdir = join(mkdtempSync(join(tmpdir(), 'synth-')), 'out');
+  try {
+    const result = synth({ CONSORTIUM_DIR: fixture.dir, CDKTF_OUTDIR: outdir });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/bank\.yaml:13:19 peers\[0\]\.instanceType: "bc\.t3\.tiny" is not one of the allowed values/);
+    expect(result.stderr).toMatch(/consortium\.yaml:14:26 network\.voting\.thresholdPercentage: 101 is out of range \(allowed: 0 to 100\)/);
+    expect(result.stderr).toMatch(/2 problems in the consortium config; nothing was written\./);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(outdir)).toBe(false);
+  } finally {
+    fixture.dispose();
+  }
+});
+
+test('npx cdktf synth gives the same stacks as npm run synth', () => {
+  const ours = mkdtempSync(join(tmpdir(), 'synth-'));
+  const theirs = mkdtempSync(join(tmpdir(), 'cdktf-'));
+  try {
+    expect(synth({ CDKTF_OUTDIR: ours }).status).toBe(0);
+    const cli = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'cdktf-cli', 'bundle', 'bin', 'cdktf'), 'synth', '--output', theirs], {
+      cwd: ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: 'true' },
+      encoding: 'utf8',
+    });
+    expect(cli.status).toBe(0);
+    expect(stacksIn(theirs)).toEqual(stacksIn(ours));
+  } finally {
+    rmSync(ours, { recursive: true, force: true });
+    rmSync(theirs, { recursive: true, force: true });
+  }
+});
