@@ -4,7 +4,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { consortiumDir, loadConsortium } from '../lib/config';
 import { UsageError } from '../lib/errors';
-import { schemaFiles } from '../scripts/schema';
+import { generatedFiles } from '../scripts/schema';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
 import { INVALID_CASES } from './config-corpus';
 
@@ -116,13 +116,13 @@ describe('where the config comes from', () => {
 
 describe('the published JSON Schema', () => {
   const ajv = new Ajv2020({ allErrors: true, strict: true });
-  const files = schemaFiles();
-  const validateConsortium = ajv.compile(JSON.parse(files['consortium.schema.json']));
-  const validateMember = ajv.compile(JSON.parse(files['member.schema.json']));
+  const files = generatedFiles();
+  const validateConsortium = ajv.compile(JSON.parse(files['schema/consortium.schema.json']));
+  const validateMember = ajv.compile(JSON.parse(files['schema/member.schema.json']));
 
-  test('is committed exactly as the loader specs generate it', () => {
-    for (const [name, text] of Object.entries(files)) {
-      expect(readFileSync(join(__dirname, '..', 'schema', name), 'utf8')).toBe(text);
+  test('and the configuration reference are committed exactly as the loader specs generate them', () => {
+    for (const [path, text] of Object.entries(files)) {
+      expect({ path, text: readFileSync(join(__dirname, '..', path), 'utf8') }).toEqual({ path, text });
     }
   });
 
