@@ -264,9 +264,9 @@ export const INVALID_CASES: readonly InvalidCase[] = [
   },
   {
     name: 'refuses two peers with the same name',
-    apply: (f) => f.edit('filmmaker.yaml', 'name: peer2', 'name: peer1'),
+    apply: (f) => f.edit('bank.yaml', 'client:', '  - name: peer1\n    instanceType: bc.t3.small\n    availabilityZone: us-east-1a\nclient:'),
     expected: [
-      'members/filmmaker.yaml:15:11 peers[1].name: "peer1" is used by peers[0] too (allowed: a unique name per node)',
+      'members/bank.yaml:15:11 peers[1].name: "peer1" is used by peers[0] too (allowed: a unique name per node)',
     ],
   },
   {
@@ -321,6 +321,20 @@ export const INVALID_CASES: readonly InvalidCase[] = [
       'members/consortium.yaml:5:3 network.id: is missing, but filmmaker is recorded as member m-J46DNSFRTVCCLONS6DRTU2EJFE of n-MWY63ZJZU5HGNCMBQER7IN6OIU (allowed: n-MWY63ZJZU5HGNCMBQER7IN6OIU)',
       'members/consortium.yaml:5:3 network.id: is missing, but ott-vendor-1 is recorded as member m-2QZLVGD3WJHBXKOIYTNBA6F7XM of n-MWY63ZJZU5HGNCMBQER7IN6OIU (allowed: n-MWY63ZJZU5HGNCMBQER7IN6OIU)',
       'members/ott-vendor-1.yaml:9:15 invitationId: an invitation needs an existing network, but network.id is not set in consortium.yaml (allowed: record network.id first (npm run sync))',
+    ],
+  },
+  {
+    name: 'refuses changing the instance type of a recorded peer',
+    apply: (f) => f.edit('filmmaker.yaml', 'instanceType: bc.t3.medium', 'instanceType: bc.t3.large'),
+    expected: [
+      'members/filmmaker.yaml:13:19 peers[0].instanceType: peer peer1 (nd-6EAJ5VA43JGGNPXOUZP7Y47E4Y) was created with bc.t3.medium; changing it would replace the node (allowed: bc.t3.medium, or add a new peer under another name)',
+    ],
+  },
+  {
+    name: 'refuses dropping a recorded peer from the list',
+    apply: (f) => f.edit('filmmaker.yaml', /  - name: peer2\n    instanceType: bc.t3.medium\n    availabilityZone: us-east-1b\n/, ''),
+    expected: [
+      'members/filmmaker.yaml:36:13 ledger.peers[1].name: peer peer2 (nd-3LCTMWXBFNG7JHOY4D2E5QXP6A) is recorded but no longer in peers; the deploy would orphan a running node (allowed: keep it in peers, or delete node nd-3LCTMWXBFNG7JHOY4D2E5QXP6A with the AMB API first and run npm run sync)',
     ],
   },
   {

@@ -31,6 +31,7 @@ export interface RawLedgerRecord {
   name?: string;
   networkId?: string;
   invitationId?: string;
+  peers?: ({ name?: string; nodeId?: string; instanceType?: string; availabilityZone?: string } | undefined)[];
 }
 
 export interface RawPeer {

@@ -200,11 +200,40 @@ function checkLedgerRecord({ source, raw, name }: RawMemberFile, consortium: Raw
     const now = raw.invitationId ?? 'none';
     issues.push(source.issueAt(['invitationId'], `member ${record.memberId} joined with ${was}, but invitationId is now ${now}; the stack would replace the member`, `${record.invitationId ?? 'no invitationId'}: ${keep}`));
   }
+  issues.push(...checkRecordedPeers({ source, raw, name }));
   if (record.invitationId === undefined && founder !== undefined && founder !== name && networkId !== undefined) {
     issues.push(
       consortium.source.issueAt(['founder'], `${name} founded network ${networkId} (member ${record.memberId}); the founder cannot change once network.id is set`, name),
     );
   }
+  return issues;
+}
+
+/**
+ * A peer node's instance type and AZ cannot change in place: CloudFormation would create a
+ * new node and leave the old one running outside the stack. Dropping a recorded peer from
+ * the list would likewise orphan a running node.
+ */
+function checkRecordedPeers({ source, raw }: RawMemberFile): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const configured = (raw.peers ?? []).map((peer, index) => ({ ...peer, name: peer?.name ?? `peer${index + 1}`, index }));
+  (raw.ledger?.peers ?? []).forEach((recorded, recordIndex) => {
+    if (!recorded?.name) return;
+    const peer = configured.find((candidate) => candidate.name === recorded.name);
+    if (!peer) {
+      issues.push(
+        source.issueAt(['ledger', 'peers', recordIndex, 'name'], `peer ${recorded.name} (${recorded.nodeId}) is recorded but no longer in peers; the deploy would orphan a running node`, `keep it in peers, or delete node ${recorded.nodeId} with the AMB API first and run npm run sync`),
+      );
+      return;
+    }
+    for (const field of ['instanceType', 'availabilityZone'] as const) {
+      if (peer[field] !== undefined && recorded[field] !== undefined && peer[field] !== recorded[field]) {
+        issues.push(
+          source.issueAt(['peers', peer.index, field], `peer ${recorded.name} (${recorded.nodeId}) was created with ${recorded[field]}; changing it would replace the node`, `${recorded[field]}, or add a new peer under another name`),
+        );
+      }
+    }
+  });
   return issues;
 }
 

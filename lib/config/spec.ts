@@ -85,6 +85,13 @@ const MEMBER_NAME: StringSpec = {
   patternHint: 'a member name: letters, digits and single hyphens, starting with a letter',
 };
 
+const NODE_NAME: StringSpec = {
+  type: 'string',
+  description: 'Stable name of the node in the stack.',
+  pattern: /^[a-z][a-z0-9]{0,31}$/,
+  patternHint: 'lower-case letters and digits, starting with a letter',
+};
+
 const SECURITY_GROUP_ID: StringSpec = {
   type: 'string',
   description: 'Security group id.',
@@ -261,6 +268,26 @@ export const MEMBER_SPEC: ObjectSpec = {
           pattern: /^i-[A-Za-z0-9]{1,32}$/,
           patternHint: 'i- followed by letters and digits',
         },
+        peers: {
+          type: 'array',
+          description: 'Peer nodes as they were created.',
+          items: {
+            type: 'object',
+            description: 'A recorded peer node.',
+            properties: {
+              name: { ...NODE_NAME, description: 'Name of the peer in peers.' },
+              nodeId: {
+                type: 'string',
+                description: 'AMB node id.',
+                pattern: /^nd-[A-Za-z0-9]{1,32}$/,
+                patternHint: 'nd- followed by letters and digits',
+              },
+              instanceType: { type: 'string', description: 'Instance type it was created with.', enum: STANDARD_INSTANCE_TYPES },
+              availabilityZone: AVAILABILITY_ZONE,
+            },
+            required: ['name', 'nodeId', 'instanceType', 'availabilityZone'],
+          },
+        },
       },
       required: ['memberId', 'name', 'networkId'],
     },
@@ -315,12 +342,7 @@ export const MEMBER_SPEC: ObjectSpec = {
         type: 'object',
         description: 'A peer node.',
         properties: {
-          name: {
-            type: 'string',
-            description: 'Stable name of the peer in the stack (default peer1, peer2, ...).',
-            pattern: /^[a-z][a-z0-9]{0,31}$/,
-            patternHint: 'lower-case letters and digits, starting with a letter',
-          },
+          name: { ...NODE_NAME, description: 'Stable name of the peer in the stack (default peer1, peer2, ...).' },
           instanceType: { type: 'string', description: 'AMB peer instance type.', enum: STANDARD_INSTANCE_TYPES },
           availabilityZone: AVAILABILITY_ZONE,
         },
@@ -437,12 +459,7 @@ export const MEMBER_SPEC: ObjectSpec = {
         type: 'object',
         description: 'An Ethereum node.',
         properties: {
-          name: {
-            type: 'string',
-            description: 'Stable name of the node in the stack (default eth1, eth2, ...).',
-            pattern: /^[a-z][a-z0-9]{0,31}$/,
-            patternHint: 'lower-case letters and digits, starting with a letter',
-          },
+          name: { ...NODE_NAME, description: 'Stable name of the node in the stack (default eth1, eth2, ...).' },
           networkId: {
             type: 'string',
             description: 'Public Ethereum network.',
