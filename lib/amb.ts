@@ -99,3 +99,7 @@ export function vpcEndpointServiceName(region: string, networkId: string): strin
 export function tlsChainObject(region: string): { bucket: string; key: string } {
   return { bucket: `${region}.managedblockchain`, key: 'etc/managedblockchain-tls-chain.pem' };
 }
+
+/** Public Ethereum networks AMB runs nodes on (the service model lists mainnet only now). */
+export const ETHEREUM_NETWORKS = ['n-ethereum-mainnet'] as const;
+export const ETHEREUM_INSTANCE_TYPES = ['bc.t3.large', 'bc.t3.xlarge', 'bc.m5.xlarge', 'bc.m5.2xlarge', 'bc.m5.4xlarge', 'bc.c5.2xlarge', 'bc.c5.4xlarge'] as const;

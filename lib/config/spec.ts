@@ -6,6 +6,8 @@
 import {
   ADMIN_USERNAME_PATTERN,
   EDITIONS,
+  ETHEREUM_INSTANCE_TYPES,
+  ETHEREUM_NETWORKS,
   FABRIC_REGIONS,
   FRAMEWORK_VERSIONS,
   MEMBER_NAME_PATTERN,
@@ -463,13 +465,13 @@ export const MEMBER_SPEC: ObjectSpec = {
           networkId: {
             type: 'string',
             description: 'Public Ethereum network.',
-            enum: ['n-ethereum-mainnet', 'n-ethereum-sepolia', 'n-ethereum-holesky'],
+            enum: ETHEREUM_NETWORKS,
             default: 'n-ethereum-mainnet',
           },
           instanceType: {
             type: 'string',
             description: 'AMB Ethereum node instance type.',
-            enum: ['bc.t3.large', 'bc.t3.xlarge', 'bc.m5.xlarge', 'bc.m5.2xlarge', 'bc.m5.4xlarge', 'bc.c5.2xlarge', 'bc.c5.4xlarge', 'bc.m6g.xlarge', 'bc.m6g.2xlarge', 'bc.m6g.4xlarge', 'bc.c6g.2xlarge', 'bc.c6g.4xlarge'],
+            enum: ETHEREUM_INSTANCE_TYPES,
           },
           availabilityZone: AVAILABILITY_ZONE,
         },
