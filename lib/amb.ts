@@ -103,3 +103,16 @@ export function tlsChainObject(region: string): { bucket: string; key: string } 
 /** Public Ethereum networks AMB runs nodes on (the service model lists mainnet only now). */
 export const ETHEREUM_NETWORKS = ['n-ethereum-mainnet'] as const;
 export const ETHEREUM_INSTANCE_TYPES = ['bc.t3.large', 'bc.t3.xlarge', 'bc.m5.xlarge', 'bc.m5.2xlarge', 'bc.m5.4xlarge', 'bc.c5.2xlarge', 'bc.c5.4xlarge'] as const;
+
+/** Largest page each List* operation accepts (MaxResults); asking for it keeps reads to the fewest calls. */
+export const LIST_PAGE_SIZE = {
+  networks: 10,
+  members: 20,
+  nodes: 20,
+  proposals: 100,
+  proposalVotes: 100,
+  invitations: 100,
+} as const;
+
+/** Longest Description a proposal, member or network accepts. */
+export const DESCRIPTION_MAX = 128;
