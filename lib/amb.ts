@@ -100,6 +100,23 @@ export function tlsChainObject(region: string): { bucket: string; key: string } 
   return { bucket: `${region}.managedblockchain`, key: 'etc/managedblockchain-tls-chain.pem' };
 }
 
+/** AWS partition of a region, for ARNs: AMB Fabric also runs in GovCloud (us-gov-west-1). */
+export function partitionOf(region: string): string {
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('cn-')) return 'aws-cn';
+  return 'aws';
+}
+
+/**
+ * IAM resource ARNs of AMB resources. Networks (and proposals) belong to no account; members
+ * and nodes carry the owning account's id.
+ */
+export const AMB_ARNS = {
+  network: (region: string, networkId: string) => `arn:${partitionOf(region)}:managedblockchain:${region}::networks/${networkId}`,
+  member: (region: string, accountId: string, memberId: string) => `arn:${partitionOf(region)}:managedblockchain:${region}:${accountId}:members/${memberId}`,
+  node: (region: string, accountId: string, nodeId: string) => `arn:${partitionOf(region)}:managedblockchain:${region}:${accountId}:nodes/${nodeId}`,
+} as const;
+
 /** Public Ethereum networks AMB runs nodes on (the service model lists mainnet only now). */
 export const ETHEREUM_NETWORKS = ['n-ethereum-mainnet'] as const;
 export const ETHEREUM_INSTANCE_TYPES = ['bc.t3.large', 'bc.t3.xlarge', 'bc.m5.xlarge', 'bc.m5.2xlarge', 'bc.m5.4xlarge', 'bc.c5.2xlarge', 'bc.c5.4xlarge'] as const;
