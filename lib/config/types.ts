@@ -51,7 +51,7 @@ export interface Peer {
 export interface FabricClient {
   /** EC2 instance type of the client machine. */
   readonly instanceType: string;
-  /** `private` (default) or `public` (public IP, still no inbound rule unless sshCidrs). */
+  /** `public` (default: public IP, still no inbound rule unless sshCidrs) or `private` (egress through a NAT gateway). */
   readonly subnet: 'private' | 'public';
   /** CIDRs allowed to SSH in; empty means Session Manager only. */
   readonly sshCidrs: readonly string[];
