@@ -16,11 +16,19 @@ const execFileAsync = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), 'amb-synth-'));
 const stackDirs: string[] = [];
 
+/**
+ * The generated 14-member stacks differ only in names and numbers, so terraform validates its
+ * founder and two joiners there, and every stack of the other variants.
+ */
+const REPRESENTATIVES: Record<string, readonly string[]> = { 'standard-14x3': ['member-01', 'member-02', 'member-14'] };
+
 beforeAll(() => {
   for (const [variant, consortium] of Object.entries(stackVariants())) {
     const outdir = join(root, variant);
     synthesize(consortium, outdir);
-    for (const member of readdirSync(join(outdir, 'stacks'))) stackDirs.push(join(outdir, 'stacks', member));
+    for (const member of readdirSync(join(outdir, 'stacks'))) {
+      if (!REPRESENTATIVES[variant] || REPRESENTATIVES[variant].includes(member)) stackDirs.push(join(outdir, 'stacks', member));
+    }
   }
 });
 

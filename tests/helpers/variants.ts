@@ -1,6 +1,9 @@
-import type { Consortium } from '../../lib/config';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConsortium, type Consortium } from '../../lib/config';
+import { generateConsortium } from '../../scripts/generate-consortium';
 import { ConsortiumFixture, SAMPLE_DIR } from './consortium-fixture';
-import { loadConsortium } from '../../lib/config';
 
 /**
  * Consortia that between them switch on every option a stack has: the invariants and the
@@ -13,9 +16,12 @@ export function stackVariants(): Record<string, Consortium> {
     .edit('bank.yaml', 'logging:', 'ethereumNodes:\n  - instanceType: bc.m5.xlarge\n    availabilityZone: us-east-1a\noffchain:\n  readers: [filmmaker]\n  objectLockDays: 365\nlogging:')
     .edit('filmmaker.yaml', 'client:\n  instanceType: t3.small', 'client:\n  instanceType: t3.medium\n  subnet: private\n  sshCidrs: [203.0.113.0/24]')
     .edit('filmmaker.yaml', 'voting:\n  otherwise: NO', 'voting:\n  otherwise: NO\n  schedule: rate(15 minutes)\n  alarmTopicArn: arn:aws:sns:us-east-1:111122223333:amb-alerts');
+  const largest = mkdtempSync(join(tmpdir(), 'amb-14-'));
   try {
-    return { sample: loadConsortium(SAMPLE_DIR), everything: everything.load() };
+    generateConsortium(largest, { members: 14, peersPerMember: 3 });
+    return { sample: loadConsortium(SAMPLE_DIR), everything: everything.load(), 'standard-14x3': loadConsortium(largest) };
   } finally {
     everything.dispose();
+    rmSync(largest, { recursive: true, force: true });
   }
 }
