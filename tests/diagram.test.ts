@@ -1,0 +1,316 @@
+/** `npm run diagram`: the consortium as a Mermaid flowchart, from the config or with live statuses. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConsortium, type Consortium } from '../lib/config';
+import { renderDiagramDocument, renderFlowchart, type LiveStatus } from '../lib/diagram';
+import { matchNodesToPeers, type NodeFact } from '../lib/network-status';
+import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
+import { generateConsortium } from './helpers/generate-consortium';
+
+const ROOT = join(__dirname, '..');
+const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+function diagram(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
+  return spawnSync(process.execPath, [TSX, join(ROOT, 'scripts', 'diagram.ts'), ...args], {
+    cwd,
+    env: { ...process.env, CONSORTIUM_DIR: '', ...env },
+    encoding: 'utf8',
+  });
+}
+
+/** Mermaid's own parser; returns the diagram type, or throws with the parser's message. */
+function mermaidParse(source: string): string {
+  const result = spawnSync(process.execPath, [join(__dirname, 'helpers', 'mermaid-parse.mjs')], { input: source, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`Mermaid refused the diagram: ${result.stderr}${result.error?.message ?? ''}`);
+  return result.stdout.trim();
+}
+
+function mermaidBlock(markdown: string): string {
+  const match = /```mermaid\n([\s\S]*?)```/.exec(markdown);
+  if (!match) throw new Error('no mermaid block');
+  return match[1];
+}
+
+/** Node ids declared with a shape, and every id an edge or class line refers to. */
+function idsOf(flowchart: string): { declared: Set<string>; subgraphs: Set<string>; referenced: string[] } {
+  const declared = new Set<string>();
+  const subgraphs = new Set<string>();
+  const referenced: string[] = [];
+  for (const line of flowchart.split('\n').map((text) => text.trim())) {
+    let match: RegExpExecArray | null;
+    if ((match = /^subgraph (\S+?)\[/.exec(line))) subgraphs.add(match[1]);
+    else if ((match = /^(\w+) (---|-->|===|-\.-) (\w+)$/.exec(line))) referenced.push(match[1], match[3]);
+    else if ((match = /^class (\S+) \w+$/.exec(line))) referenced.push(...match[1].split(','));
+    else if ((match = /^style (\S+) /.exec(line))) referenced.push(match[1]);
+    else if ((match = /^(\w+)[[({/]/.exec(line))) declared.add(match[1]);
+  }
+  return { declared, subgraphs, referenced };
+}
+
+const sample = () => loadConsortium(SAMPLE_DIR);
+
+describe('the diagram of the sample', () => {
+  const flowchart = renderFlowchart(sample());
+
+  test('is a flowchart that Mermaid parses', () => {
+    expect(flowchart.startsWith('flowchart TB\n')).toBe(true);
+    expect(mermaidParse(flowchart)).toBe('flowchart-v2');
+  });
+
+  test('shows the network with its name, id, edition, framework and voting policy', () => {
+    expect(flowchart).toContain(
+      'network{{"<b>drm-royalties</b><br/>n-MWY63ZJZU5HGNCMBQER7IN6OIU<br/>STANDARD edition · Fabric 2.2 · us-east-1<br/>proposals pass with more than 50% of all members within 24 h"}}',
+    );
+  });
+
+  test('puts every member in a subgraph for its AWS account, with its peers, VPC endpoint and Fabric client', () => {
+    const consortium = sample();
+    for (const member of consortium.members) {
+      const id = member.name.replaceAll('-', '_');
+      const start = flowchart.indexOf(`subgraph account_${member.accountId}["${member.name} · AWS account ${member.accountId}"]`);
+      expect(start).toBeGreaterThan(0);
+      const body = flowchart.slice(start, flowchart.indexOf('\n  end', start));
+      expect(body).toContain(`member_${id}["<b>${member.name}</b>`);
+      for (const peer of member.peers) {
+        expect(body).toContain(`peer_${id}_${peer.name}[("<b>${peer.name}</b><br/>${peer.instanceType} · ${peer.availabilityZone}")]`);
+        expect(body).toContain(`member_${id} --- peer_${id}_${peer.name}`);
+      }
+      expect(body).toContain(`endpoint_${id}[/"VPC endpoint<br/>private DNS · ports 30000-34000"/]`);
+      expect(body).toContain(`client_${id}["Fabric client<br/>${member.client.instanceType} · ${member.client.subnet} subnet`);
+      expect(body).toContain(`client_${id} --> endpoint_${id}`);
+      expect(flowchart).toContain(`endpoint_${id} --> network`);
+    }
+  });
+
+  test('links every channel to each of its members', () => {
+    const consortium = sample();
+    expect(consortium.channels.length).toBeGreaterThan(0);
+    for (const channel of consortium.channels) {
+      expect(flowchart).toContain(`channel_${channel.name}(["channel<br/><b>${channel.name}</b>"])`);
+      for (const member of channel.members) expect(flowchart).toContain(`channel_${channel.name} -.- member_${member.replaceAll('-', '_')}`);
+    }
+  });
+
+  test('marks the founder and styles the member that has not joined yet, links included', () => {
+    expect(flowchart).toContain('<b>filmmaker</b><br/>founder<br/>member m-J46DNSFRTVCCLONS6DRTU2EJFE"]');
+    expect(flowchart).toContain('  class member_filmmaker founder');
+    expect(flowchart).toContain('<b>ott-vendor-2</b><br/>not joined: awaiting an invitation"]');
+    expect(flowchart).toContain('  class member_ott_vendor_2 pending');
+    expect(flowchart).toMatch(/^ {2}style account_333344445555 fill:#fff8e1/m);
+    expect(flowchart).toContain('network -.- member_ott_vendor_2');
+    expect(flowchart).toContain('network === member_bank');
+  });
+
+  test('refers only to ids it declares, all of them letters, digits and underscores', () => {
+    const { declared, subgraphs, referenced } = idsOf(flowchart);
+    for (const id of [...declared, ...subgraphs]) expect(id).toMatch(/^[A-Za-z][A-Za-z0-9_]*$/);
+    for (const id of referenced) expect(declared.has(id) || subgraphs.has(id)).toBe(true);
+    expect(referenced.length).toBeGreaterThan(20);
+  });
+
+  test('docs/consortium.md, the committed snapshot of the whole document, is the rendered sample (npm run diagram regenerates it)', () => {
+    expect(readFileSync(join(ROOT, 'docs', 'consortium.md'), 'utf8')).toBe(renderDiagramDocument(sample()));
+  });
+});
+
+describe('determinism', () => {
+  test('the same config gives the same text, whatever order members, peers and channels come in', () => {
+    const consortium = sample();
+    const shuffled: Consortium = {
+      ...consortium,
+      members: [...consortium.members].reverse().map((member) => ({ ...member, peers: [...member.peers].reverse() })),
+      channels: [...consortium.channels].reverse().map((channel) => ({ ...channel, members: [...channel.members].reverse() })),
+    };
+    expect(renderDiagramDocument(shuffled)).toBe(renderDiagramDocument(consortium));
+    expect(renderDiagramDocument(loadConsortium(SAMPLE_DIR))).toBe(renderDiagramDocument(consortium));
+  });
+
+  test('holds no timestamp or path of the machine that made it', () => {
+    const fixture = new ConsortiumFixture();
+    try {
+      const text = renderDiagramDocument(fixture.load());
+      expect(text).toBe(renderDiagramDocument(sample()));
+      expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T|\d{2}:\d{2}:\d{2}/);
+      expect(text).not.toContain(fixture.dir);
+    } finally {
+      fixture.dispose();
+    }
+  });
+});
+
+describe('other consortia', () => {
+  test('a generated 14-member STANDARD consortium with 3 peers each parses, with all 42 peers and both channels', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'generated-'));
+    try {
+      generateConsortium(dir, { members: 14, peersPerMember: 3 });
+      const flowchart = renderFlowchart(loadConsortium(dir));
+      expect(mermaidParse(flowchart)).toBe('flowchart-v2');
+      expect(flowchart.match(/^ {4}peer_\w+\[\(/gm)).toHaveLength(42);
+      expect(flowchart.match(/^ {2}subgraph account_/gm)).toHaveLength(14);
+      expect(flowchart.match(/^ {2}channel_everyone -\.- member_/gm)).toHaveLength(14);
+      expect(flowchart.match(/^ {2}channel_pair -\.- member_/gm)).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a removed member is styled grey and linked dotted; SSH CIDRs show on the client', () => {
+    const fixture = new ConsortiumFixture()
+      .edit('bank.yaml', 'voting:', 'removed: true\nvoting:')
+      .edit('filmmaker.yaml', 'client:\n  instanceType: t3.small', 'client:\n  instanceType: t3.small\n  sshCidrs: [203.0.113.0/24]');
+    try {
+      const flowchart = renderFlowchart(fixture.load());
+      expect(flowchart).toContain('<b>bank</b><br/>removal requested<br/>member m-FN3QH2XV5CDRJ7KLAP4WTYBS6E"]');
+      expect(flowchart).toContain('  class member_bank removed');
+      expect(flowchart).toMatch(/^ {2}style account_444455556666 fill:#eeeeee/m);
+      expect(flowchart).toContain('network -.- member_bank');
+      expect(flowchart).toContain('SSH from 203.0.113.0/24');
+      expect(mermaidParse(flowchart)).toBe('flowchart-v2');
+    } finally {
+      fixture.dispose();
+    }
+  });
+
+  test('names that are Mermaid keywords or markup stay inert: a member called "end", a network name with quotes and angle brackets', () => {
+    const fixture = new ConsortiumFixture()
+      .edit('consortium.yaml', 'name: drm-royalties', 'name: \'Film "rights" <b>#1 & co\'')
+      .write('end.yaml', 'accountId: "999988887777"\ndeployRoleArn: arn:aws:iam::999988887777:role/deploy\nvpc:\n  cidr: 10.90.0.0/16\npeers:\n  - instanceType: bc.t3.small\n    availabilityZone: us-east-1a\n');
+    try {
+      const flowchart = renderFlowchart(fixture.load());
+      expect(flowchart).toContain('<b>Film #34;rights#34; #60;b#62;#35;1 #38; co</b>');
+      expect(flowchart).toContain('member_end["<b>end</b>');
+      expect(flowchart).toContain('peer_end_peer1[(');
+      expect(mermaidParse(flowchart)).toBe('flowchart-v2');
+    } finally {
+      fixture.dispose();
+    }
+  });
+});
+
+describe('live statuses (rendering)', () => {
+  const live: LiveStatus = {
+    networkStatus: 'AVAILABLE',
+    members: {
+      filmmaker: {
+        id: 'm-J46DNSFRTVCCLONS6DRTU2EJFE',
+        status: 'AVAILABLE',
+        nodesVisible: true,
+        peers: { peer1: { id: 'nd-AAA', status: 'AVAILABLE' }, peer2: { id: 'nd-BBB', status: 'UNHEALTHY' } },
+        extraNodes: [{ id: 'nd-ZZZ', status: 'AVAILABLE', instanceType: 'bc.t3.large', availabilityZone: 'us-east-1c' }],
+      },
+      bank: { id: 'm-FN3QH2XV5CDRJ7KLAP4WTYBS6E', status: 'CREATING', nodesVisible: false, peers: {}, extraNodes: [] },
+    },
+    unknownMembers: [{ id: 'm-STRANGER', name: 'stranger', status: 'AVAILABLE' }],
+  };
+  const flowchart = renderFlowchart(sample(), live);
+
+  test('annotates the network, each member and each peer with its status, and styles the troubled ones', () => {
+    expect(flowchart).toMatch(/network\{\{".*<br\/>status: AVAILABLE"\}\}/);
+    expect(flowchart).toContain('<b>filmmaker</b><br/>founder<br/>member m-J46DNSFRTVCCLONS6DRTU2EJFE<br/>status: AVAILABLE"]');
+    expect(flowchart).toContain('peer_filmmaker_peer1[("<b>peer1</b><br/>bc.t3.medium · us-east-1a<br/>nd-AAA · AVAILABLE")]');
+    expect(flowchart).toContain('peer_filmmaker_peer2[("<b>peer2</b><br/>bc.t3.medium · us-east-1b<br/>nd-BBB · UNHEALTHY")]');
+    expect(flowchart).toContain('  class peer_filmmaker_peer2 failed');
+    expect(flowchart).toContain('<b>bank</b><br/>joined with i-7XG4VPL2MCB6QJ3TZK5RHN2WDE<br/>member m-FN3QH2XV5CDRJ7KLAP4WTYBS6E<br/>status: CREATING"]');
+    expect(flowchart).toContain('  class member_bank changing');
+    expect(mermaidParse(flowchart)).toBe('flowchart-v2');
+  });
+
+  test('says when a peer has no node, when nodes are not visible, and when a member is not in the network', () => {
+    expect(flowchart).toContain('peer_bank_peer1[("<b>peer1</b><br/>bc.t3.medium · us-east-1c<br/>status not visible to these credentials")]');
+    expect(flowchart).toContain('<b>ott-vendor-1</b><br/>joined with i-KD5Q2H4EXZFX3NMJ7RTL2WB5AQ<br/>member m-2QZLVGD3WJHBXKOIYTNBA6F7XM<br/>not in the network"]');
+    expect(flowchart).toContain('peer_ott_vendor_1_peer1[("<b>peer1</b><br/>bc.t3.small · us-east-1a<br/>no member in the network")]');
+  });
+
+  test('shows nodes and members the network has but the config does not', () => {
+    expect(flowchart).toContain('node_filmmaker_nd_ZZZ[("<b>nd-ZZZ</b><br/>not in the config<br/>bc.t3.large · us-east-1c<br/>status: AVAILABLE")]');
+    expect(flowchart).toContain('stranger_m_STRANGER["<b>stranger</b><br/>m-STRANGER<br/>status: AVAILABLE"]');
+    expect(flowchart).toContain('network -.- stranger_m_STRANGER');
+    expect(flowchart).toMatch(/^ {2}class .*node_filmmaker_nd_ZZZ.* unknown$/m);
+  });
+});
+
+describe('matching nodes to peers', () => {
+  const peers = sample().members.find((member) => member.name === 'filmmaker')!.peers;
+  const node = (id: string, availabilityZone: string, createdAt: number, status = 'AVAILABLE', instanceType = 'bc.t3.medium'): NodeFact => ({ id, status, instanceType, availabilityZone, createdAt });
+
+  test('pairs each peer with the oldest node of its instance type and AZ, and reports the rest', () => {
+    const result = matchNodesToPeers(peers, [node('nd-3', 'us-east-1a', 30), node('nd-2', 'us-east-1b', 20), node('nd-1', 'us-east-1a', 10)]);
+    expect(result.peers).toEqual({ peer1: { id: 'nd-1', status: 'AVAILABLE' }, peer2: { id: 'nd-2', status: 'AVAILABLE' } });
+    expect(result.extraNodes).toEqual([{ id: 'nd-3', status: 'AVAILABLE', instanceType: 'bc.t3.medium', availabilityZone: 'us-east-1a' }]);
+  });
+
+  test('prefers a node that still exists over an older deleted one, and does not report deleted leftovers', () => {
+    const result = matchNodesToPeers(peers, [node('nd-old', 'us-east-1a', 1, 'DELETED'), node('nd-new', 'us-east-1a', 5)]);
+    expect(result.peers.peer1).toEqual({ id: 'nd-new', status: 'AVAILABLE' });
+    expect(result.peers.peer2).toBeUndefined();
+    expect(result.extraNodes).toEqual([]);
+  });
+
+  test('does not pair a node of another instance type', () => {
+    const result = matchNodesToPeers(peers, [node('nd-big', 'us-east-1a', 1, 'AVAILABLE', 'bc.m5.large')]);
+    expect(result.peers).toEqual({});
+    expect(result.extraNodes.map((extra) => extra.id)).toEqual(['nd-big']);
+  });
+});
+
+describe('the command', () => {
+  test('--stdout prints the document for the consortium in CONSORTIUM_DIR', () => {
+    const result = diagram(['--stdout'], { CONSORTIUM_DIR: SAMPLE_DIR });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(renderDiagramDocument(sample()));
+  });
+
+  test('writes docs/consortium.md by default, and --out elsewhere', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'diagram-'));
+    try {
+      expect(diagram([], { CONSORTIUM_DIR: SAMPLE_DIR }, cwd).status).toBe(0);
+      expect(readFileSync(join(cwd, 'docs', 'consortium.md'), 'utf8')).toBe(renderDiagramDocument(sample()));
+      const result = diagram(['--out', 'out/net.md'], { CONSORTIUM_DIR: SAMPLE_DIR }, cwd);
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain('wrote out/net.md');
+      expect(readFileSync(join(cwd, 'out', 'net.md'), 'utf8')).toBe(renderDiagramDocument(sample()));
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  test('bad flags exit 2 with the usage and write nothing', () => {
+    for (const args of [['--svg'], ['--out'], ['--out', 'x.md', '--stdout']]) {
+      const result = diagram(args);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/usage: npm run diagram -- \[--out FILE \| --stdout\] \[--live\]/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  test('--live without a network id exits 1 and says how to get one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'no-network-'));
+    try {
+      generateConsortium(dir, { members: 1, peersPerMember: 1 });
+      const path = join(dir, 'consortium.yaml');
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/^ {2}id: .*\n/m, ''));
+      const result = diagram(['--live', '--stdout'], { CONSORTIUM_DIR: dir });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/network\.id is not set in .*consortium\.yaml.*deploy the founder's stack \(member-01\), record the id with npm run sync -- --member member-01/);
+      expect(result.stdout).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('--live exits 1 with what to check when the network cannot be reached', () => {
+    const result = diagram(['--live', '--stdout'], {
+      CONSORTIUM_DIR: SAMPLE_DIR,
+      AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'example',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^GetNetwork on n-MWY63ZJZU5HGNCMBQER7IN6OIU failed \(.*ECONNREFUSED.*\): check the AWS credentials .*AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN/m);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout).toBe('');
+  });
+});
