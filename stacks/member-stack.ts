@@ -3,9 +3,11 @@ import { Fn, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { vpcEndpointServiceName } from '../lib/amb';
 import type { Consortium, Member } from '../lib/config';
+import { FabricClient } from './constructs/fabric-client';
 import { MemberLedger } from './constructs/member-ledger';
 import { MemberNetwork } from './constructs/member-network';
 import { NetworkEndpoint } from './constructs/network-endpoint';
+import { nodeLogicalId } from './ledger-template';
 
 export interface MemberStackProps {
   readonly consortium: Consortium;
@@ -15,7 +17,8 @@ export interface MemberStackProps {
 
 /**
  * Everything one member runs, in its own account: network, endpoint into the AMB network
- * and, once it has joined, its ledger resources. No reference to another member's account.
+ * and, once it has joined, its ledger resources and Fabric client. No reference to another
+ * member's account.
  */
 export class MemberStack extends TerraformStack {
   /** The member's VPC and subnets. */
@@ -24,6 +27,8 @@ export class MemberStack extends TerraformStack {
   public readonly endpoint: NetworkEndpoint;
   /** The ledger resources; absent until the member has joined (or founds the network). */
   public readonly ledger?: MemberLedger;
+  /** The Fabric client machine; absent until the member has joined. */
+  public readonly client?: FabricClient;
 
   constructor(scope: Construct, props: MemberStackProps) {
     const { consortium, member } = props;
@@ -72,6 +77,26 @@ export class MemberStack extends TerraformStack {
       namePrefix,
     });
 
+    if (this.ledger) {
+      const ledger = this.ledger;
+      this.client = new FabricClient(this, 'client', {
+        client: member.client,
+        publicSubnetId: this.network.publicSubnetId,
+        privateSubnetId: this.network.privateSubnetId,
+        securityGroupId: this.endpoint.clientSecurityGroup.id,
+        region,
+        accountId: member.accountId,
+        networkId: networkId ?? ledger.networkId,
+        memberId: ledger.memberId,
+        // The ledger template outputs each peer's node id as `<logical id>Id`.
+        peerNodeIds: member.peers.map((peer) => ledger.stack.outputs.lookup(`${nodeLogicalId('Peer', peer.name)}Id`)),
+        adminSecretArn: ledger.adminSecretArn,
+        adminUsername: member.adminUsername,
+        namePrefix,
+        dependsOn: this.endpoint.endpoint ? [this.endpoint.endpoint] : [],
+      });
+    }
+
     if (networkId !== undefined) new TerraformOutput(this, 'network_id', { value: networkId, description: 'AMB network id' });
     if (this.endpoint.endpoint) {
       new TerraformOutput(this, 'endpoint_id', { value: this.endpoint.endpoint.id, description: 'Interface VPC endpoint into the AMB network' });
@@ -81,6 +106,12 @@ export class MemberStack extends TerraformStack {
       new TerraformOutput(this, 'admin_secret_arn', {
         value: this.ledger.adminSecretArn,
         description: 'Secrets Manager secret holding the Fabric CA admin password (the value is never in Terraform)',
+      });
+    }
+    if (this.client) {
+      new TerraformOutput(this, 'client_instance_id', {
+        value: this.client.instance.id,
+        description: 'Fabric client instance; connect with: aws ssm start-session --target <id>',
       });
     }
   }
