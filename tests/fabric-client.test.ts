@@ -1,0 +1,399 @@
+/**
+ * The EC2 Fabric client of every joined member: instance, role, access, and the boot script
+ * as Terraform renders it.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AMB_ARNS, partitionOf } from '../lib/amb';
+import { exitCodeOf } from '../lib/cli';
+import { ConfigError, loadConsortium } from '../lib/config';
+import { AL2023_AMI_PARAMETER, USER_DATA_TEMPLATE, userDataVariables, type UserDataValues } from '../stacks/constructs/fabric-client';
+import { synthesize } from '../stacks/main';
+import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
+import { renderWithTerraform } from './helpers/render-template';
+import { ledgerTemplateOf, resources, single, synthAll, type TerraformJson } from './helpers/synth';
+import { requireTool } from './helpers/tools';
+
+const sample = synthAll(loadConsortium(SAMPLE_DIR));
+const JOINED = ['bank', 'filmmaker', 'ott-vendor-1'];
+const LEDGER_OUTPUT = /^\$\{aws_cloudformation_stack\.ledger_stack_\w+\.outputs\["(\w+)"\]\}$/;
+
+function withEdit(file: string, from: string | RegExp, to: string): Record<string, TerraformJson> {
+  const fixture = new ConsortiumFixture().edit(file, from, to);
+  try {
+    return synthAll(fixture.load());
+  } finally {
+    fixture.dispose();
+  }
+}
+
+function data(stack: TerraformJson, type: string, idPart: string): Record<string, any> {
+  const found = Object.entries(stack.data?.[type] ?? {}).filter(([id]) => id.includes(idPart));
+  if (found.length !== 1) throw new Error(`expected one ${type} named like ${idPart}, found ${found.length}`);
+  return found[0][1];
+}
+
+function statements(stack: TerraformJson): Record<string, any>[] {
+  return data(stack, 'aws_iam_policy_document', 'client_permissions').statement;
+}
+
+/** Ingress rules on the client security group (not the endpoint group). */
+function clientIngress(stack: TerraformJson): Record<string, any>[] {
+  return resources(stack, 'aws_vpc_security_group_ingress_rule').filter((rule) => /aws_security_group\.endpoint_client-sg_\w+\.id/.test(rule.security_group_id));
+}
+
+/** The variables of a sample member, with ids of realistic shape where Terraform would fill them in. */
+const SAMPLE_VALUES: UserDataValues = {
+  region: 'us-east-1',
+  networkId: 'n-MWY63ZJZU5HGNCMBQER7IN6OIU',
+  memberId: 'm-FN3QH2XV5CDRJ7KLAP4WTYBS6E',
+  adminSecretArn: 'arn:aws:secretsmanager:us-east-1:444455556666:secret:AdminSecret-8GqvHLm3MXwT-Ab12Cd',
+  adminUsername: 'bankadmin',
+  fabricVersion: '2.2.15',
+  fabricCaVersion: '1.5.13',
+};
+
+describe('which members get a client', () => {
+  test.each(JOINED)('%s (joined) gets one client instance and a client_instance_id output', (name) => {
+    expect(resources(sample[name], 'aws_instance')).toHaveLength(1);
+    expect(sample[name].output?.client_instance_id.value).toMatch(/^\$\{aws_instance\.client_instance_\w+\.id\}$/);
+  });
+
+  test('ott-vendor-2, which has not joined, gets no instance, role, profile or client output', () => {
+    const stack = sample['ott-vendor-2'];
+    for (const type of ['aws_instance', 'aws_iam_role', 'aws_iam_instance_profile', 'aws_iam_role_policy']) {
+      expect({ type, count: resources(stack, type).length }).toEqual({ type, count: 0 });
+    }
+    expect(stack.output?.client_instance_id).toBeUndefined();
+  });
+});
+
+describe('the instance', () => {
+  test('boots Amazon Linux 2023 from the AMI named by AWS public SSM parameter, no AMI id in the code', () => {
+    expect(data(sample.bank, 'aws_ssm_parameter', 'client_ami')).toMatchObject({ name: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64' });
+    expect(AL2023_AMI_PARAMETER).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64');
+    expect(single(sample.bank, 'aws_instance').ami).toMatch(/^\$\{data\.aws_ssm_parameter\.client_ami_\w+\.insecure_value\}$/);
+    expect(JSON.stringify(sample)).not.toMatch(/ami-[0-9a-f]{8,17}/);
+  });
+
+  test('ignores later AMI releases instead of replacing the client on every deploy', () => {
+    expect(single(sample.bank, 'aws_instance').lifecycle).toEqual({ ignore_changes: ['ami'] });
+  });
+
+  test('requires IMDSv2 tokens with a hop limit of 1', () => {
+    expect(single(sample.bank, 'aws_instance').metadata_options).toEqual({ http_endpoint: 'enabled', http_tokens: 'required', http_put_response_hop_limit: 1 });
+  });
+
+  test('has an encrypted gp3 root volume of the configured size, deleted with the instance', () => {
+    expect(single(sample.bank, 'aws_instance').root_block_device).toMatchObject({ volume_type: 'gp3', encrypted: true, volume_size: 30, delete_on_termination: true });
+    const bigger = withEdit('bank.yaml', '  subnet: private\n', '  subnet: private\n  rootVolumeGiB: 64\n');
+    expect(single(bigger.bank, 'aws_instance').root_block_device.volume_size).toBe(64);
+  });
+
+  test('uses the configured instance type and the client security group as its only group', () => {
+    const instance = single(sample.bank, 'aws_instance');
+    expect(instance.instance_type).toBe('t3.small');
+    expect(instance.vpc_security_group_ids).toEqual([expect.stringMatching(/^\$\{aws_security_group\.endpoint_client-sg_\w+\.id\}$/)]);
+    const larger = withEdit('bank.yaml', 'instanceType: t3.small', 'instanceType: m5.large');
+    expect(single(larger.bank, 'aws_instance').instance_type).toBe('m5.large');
+  });
+
+  test('a public client sits in a public subnet with a public IP', () => {
+    const instance = single(sample.filmmaker, 'aws_instance');
+    expect(instance.subnet_id).toMatch(/^\$\{aws_subnet\.network_public-0_\w+\.id\}$/);
+    expect(instance.associate_public_ip_address).toBe(true);
+  });
+
+  test('a private client sits in a private subnet without a public IP', () => {
+    const instance = single(sample.bank, 'aws_instance');
+    expect(instance.subnet_id).toMatch(/^\$\{aws_subnet\.network_private-0_\w+\.id\}$/);
+    expect(instance.associate_public_ip_address).toBe(false);
+  });
+
+  test('runs with the instance profile of its own role', () => {
+    const profile = single(sample.bank, 'aws_iam_instance_profile');
+    expect(profile.role).toMatch(/^\$\{aws_iam_role\.client_role_\w+\.name\}$/);
+    expect(single(sample.bank, 'aws_instance').iam_instance_profile).toMatch(/^\$\{aws_iam_instance_profile\.client_profile_\w+\.name\}$/);
+  });
+
+  test('boots only after its permissions and the VPC endpoint exist', () => {
+    expect(single(sample.bank, 'aws_instance').depends_on).toEqual([
+      expect.stringMatching(/^aws_iam_role_policy_attachment\.client_session-manager_\w+$/),
+      expect.stringMatching(/^aws_iam_role_policy\.client_policy_\w+$/),
+      expect.stringMatching(/^aws_vpc_endpoint\.endpoint_\w+$/),
+    ]);
+  });
+
+  test('is named after the consortium and member, and so is its root volume', () => {
+    const instance = single(sample.bank, 'aws_instance');
+    expect(instance.tags).toEqual({ Name: 'drm-royalties-bank-fabric-client' });
+    expect(instance.root_block_device.tags).toEqual({ Name: 'drm-royalties-bank-fabric-client' });
+  });
+});
+
+describe('the role', () => {
+  test('only EC2 may assume it', () => {
+    expect(data(sample.bank, 'aws_iam_policy_document', 'client_assume-role').statement).toEqual([
+      { actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] },
+    ]);
+  });
+
+  test('gets Session Manager from the AmazonSSMManagedInstanceCore managed policy', () => {
+    expect(single(sample.bank, 'aws_iam_role_policy_attachment')).toMatchObject({ policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
+  });
+
+  test('may read its own admin secret, its network, member and peers, and the TLS chain: nothing else', () => {
+    const out = (key: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_cloudformation_stack\\.ledger_stack_\\w+\\.outputs\\["${key}"\\]\\}$`));
+    const arn = (prefix: string, key: string) => expect.stringMatching(new RegExp(`^${prefix.replace(/[.*]/g, '\\$&')}\\$\\{aws_cloudformation_stack\\.ledger_stack_\\w+\\.outputs\\["${key}"\\]\\}$`));
+    const network = 'arn:aws:managedblockchain:us-east-1::networks/n-MWY63ZJZU5HGNCMBQER7IN6OIU';
+    const member = arn('arn:aws:managedblockchain:us-east-1:444455556666:members/', 'MemberId');
+    expect(statements(sample.bank)).toEqual([
+      { sid: 'ReadOwnAdminSecret', actions: ['secretsmanager:GetSecretValue'], resources: [out('AdminSecretArn')] },
+      { sid: 'ReadNetwork', actions: ['managedblockchain:GetNetwork', 'managedblockchain:ListMembers'], resources: [network] },
+      { sid: 'ReadOwnMember', actions: ['managedblockchain:GetMember'], resources: [member] },
+      { sid: 'ListOwnNodes', actions: ['managedblockchain:ListNodes'], resources: [network, member] },
+      { sid: 'ReadTlsChain', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::us-east-1.managedblockchain/etc/managedblockchain-tls-chain.pem'] },
+      { sid: 'ReadOwnPeers', actions: ['managedblockchain:GetNode'], resources: [arn('arn:aws:managedblockchain:us-east-1:444455556666:nodes/', 'PeerNodePeer1Id')] },
+    ]);
+    expect(resources(sample.bank, 'aws_iam_role_policy')).toHaveLength(1);
+  });
+
+  test.each(JOINED)('%s: no statement has a wildcard action or resource, and every one allows', (name) => {
+    for (const statement of statements(sample[name])) {
+      expect(statement.effect ?? 'Allow').toBe('Allow');
+      expect(statement.actions.filter((action: string) => action.includes('*'))).toEqual([]);
+      expect(statement.resources.filter((resource: string) => resource.includes('*'))).toEqual([]);
+    }
+  });
+
+  test('may read exactly the peer nodes the ledger stack outputs, one ARN per configured peer', () => {
+    const peers = statements(sample.filmmaker).find((statement) => statement.sid === 'ReadOwnPeers')!;
+    const keys = peers.resources.map((resource: string) => resource.replace(/^arn:aws:managedblockchain:us-east-1:111122223333:nodes\//, '').match(LEDGER_OUTPUT)?.[1]);
+    expect(keys).toEqual(['PeerNodePeer1Id', 'PeerNodePeer2Id']);
+    const outputs = Object.keys(ledgerTemplateOf(sample.filmmaker).Outputs);
+    expect(keys.filter((key: string) => !outputs.includes(key))).toEqual([]);
+  });
+
+  test('the founder reads the network its own ledger stack creates', () => {
+    const network = statements(sample.filmmaker).find((statement) => statement.sid === 'ReadNetwork')!;
+    expect(network.resources).toEqual([expect.stringMatching(/^arn:aws:managedblockchain:us-east-1::networks\/\$\{aws_cloudformation_stack\.ledger_stack_\w+\.outputs\["NetworkId"\]\}$/)]);
+  });
+
+  test('ARNs carry the partition of the region: GovCloud is aws-us-gov', () => {
+    expect(partitionOf('us-gov-west-1')).toBe('aws-us-gov');
+    expect(partitionOf('eu-west-2')).toBe('aws');
+    expect(AMB_ARNS.network('us-gov-west-1', 'n-1')).toBe('arn:aws-us-gov:managedblockchain:us-gov-west-1::networks/n-1');
+    expect(AMB_ARNS.member('us-east-1', '444455556666', 'm-1')).toBe('arn:aws:managedblockchain:us-east-1:444455556666:members/m-1');
+    expect(AMB_ARNS.node('us-east-1', '444455556666', 'nd-1')).toBe('arn:aws:managedblockchain:us-east-1:444455556666:nodes/nd-1');
+  });
+});
+
+describe('access', () => {
+  test.each(JOINED)('%s: no inbound rule on the client by default, Session Manager only', (name) => {
+    expect(clientIngress(sample[name])).toEqual([]);
+    expect(resources(sample[name], 'aws_security_group').flatMap((group) => group.ingress ?? [])).toEqual([]);
+  });
+
+  test('SSH (tcp 22) is admitted from exactly the CIDRs the YAML lists, and nothing else', () => {
+    const stacks = withEdit('filmmaker.yaml', 'client:\n  instanceType: t3.small', 'client:\n  instanceType: t3.small\n  sshCidrs: [203.0.113.0/24, 198.51.100.7/32]');
+    const rules = clientIngress(stacks.filmmaker).map(({ ip_protocol, from_port, to_port, cidr_ipv4 }) => ({ ip_protocol, from_port, to_port, cidr_ipv4 }));
+    expect(rules).toEqual([
+      { ip_protocol: 'tcp', from_port: 22, to_port: 22, cidr_ipv4: '203.0.113.0/24' },
+      { ip_protocol: 'tcp', from_port: 22, to_port: 22, cidr_ipv4: '198.51.100.7/32' },
+    ]);
+    expect(clientIngress(stacks.bank)).toEqual([]);
+  });
+
+  test('an SSH CIDR of /0 is refused at load: file, line:column, field, what is allowed, exit code 2', () => {
+    const fixture = new ConsortiumFixture().edit('bank.yaml', '  subnet: private\n', '  subnet: private\n  sshCidrs: [0.0.0.0/0]\n');
+    try {
+      expect(fixture.errors()).toEqual([
+        'members/bank.yaml:18:14 client.sshCidrs[0]: "0.0.0.0/0" opens SSH to the whole internet (allowed: your office or bastion CIDRs; leave the list empty to use Session Manager)',
+      ]);
+      let refusal: unknown;
+      try {
+        fixture.load();
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toBeInstanceOf(ConfigError);
+      expect(exitCodeOf(refusal)).toBe(2);
+    } finally {
+      fixture.dispose();
+    }
+  });
+});
+
+describe('user data', () => {
+  const template = readFileSync(USER_DATA_TEMPLATE, 'utf8');
+  let rendered = '';
+  /** The rendered script without its comment lines. */
+  let code: string[] = [];
+  beforeAll(() => {
+    rendered = renderWithTerraform(USER_DATA_TEMPLATE, userDataVariables(SAMPLE_VALUES));
+    code = rendered.split('\n').filter((line) => !/^\s*#/.test(line));
+  });
+
+  function shellcheck(script: string): { status: number | null; findings: string } {
+    requireTool('shellcheck');
+    const result = spawnSync('shellcheck', ['--shell=bash', '--format=gcc', '-'], { input: script, encoding: 'utf8' });
+    return { status: result.status, findings: `${result.stdout}${result.stderr}`.trim() };
+  }
+
+  /** The body of a quoted here-document the script writes out. */
+  function hereDocument(marker: string): string {
+    const match = rendered.match(new RegExp(`<<'${marker}'\\n([\\s\\S]*?)\\n${marker}\\n`));
+    if (!match) throw new Error(`no here-document ${marker} in the rendered script`);
+    return `${match[1]}\n`;
+  }
+
+  test('Terraform renders it from the template, shipped as an asset of the stack, with every variable the template reads', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'client-synth-'));
+    try {
+      synthesize(loadConsortium(SAMPLE_DIR), outdir);
+      const stackDir = join(outdir, 'stacks', 'bank');
+      const stack = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as TerraformJson;
+      const userData: string = single(stack, 'aws_instance').user_data;
+      const [, assetPath, variables] = userData.match(/^\$\{templatefile\("([^"]+)", \{(.*)\}\)\}$/)!;
+      expect(readFileSync(join(stackDir, assetPath), 'utf8')).toBe(template);
+      const passed = [...variables.matchAll(/"(\w+)" = /g)].map((match) => match[1]).sort();
+      const read = [...new Set([...template.matchAll(/(?<!\$)\$\{(\w+)\}/g)].map((match) => match[1]))].sort();
+      expect(passed).toEqual(read);
+      expect(passed).toEqual(Object.keys(userDataVariables(SAMPLE_VALUES)).sort());
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('the rendered script passes shellcheck with no findings', () => {
+    expect(rendered.startsWith('#!/bin/bash\n')).toBe(true);
+    expect(shellcheck(rendered)).toEqual({ status: 0, findings: '' });
+  });
+
+  test('the fabric-use-peer helper it installs passes shellcheck with no findings', () => {
+    expect(shellcheck(hereDocument('HELPER'))).toEqual({ status: 0, findings: '' });
+  });
+
+  test('stays under the 16 KB EC2 user-data limit, even with the longest values', () => {
+    const longest = renderWithTerraform(
+      USER_DATA_TEMPLATE,
+      userDataVariables({
+        region: 'ap-southeast-1',
+        networkId: `n-${'X'.repeat(30)}`,
+        memberId: `m-${'X'.repeat(30)}`,
+        adminSecretArn: `arn:aws-us-gov:secretsmanager:ap-southeast-1:444455556666:secret:${'a'.repeat(512)}-AbCdEf`,
+        adminUsername: 'a'.repeat(16),
+        fabricVersion: '2.2.99',
+        fabricCaVersion: '1.5.99',
+      }),
+    );
+    expect(Buffer.byteLength(longest, 'utf8')).toBeLessThan(16 * 1024);
+  });
+
+  test('stops at the first error, and never turns on xtrace', () => {
+    expect(code).toContain('set -euo pipefail');
+    expect(code.filter((line) => /\bset\s+(-\w*x|-o\s+xtrace)|\bbash\s+-\w*x/.test(line))).toEqual([]);
+  });
+
+  test('the admin password goes from Secrets Manager to fabric-ca-client through the environment of one subshell only', () => {
+    const uses = code.filter((line) => /password/i.test(line)).map((line) => line.trim());
+    expect(uses).toEqual([
+      'admin_password=$(retry aws secretsmanager get-secret-value --region "$REGION" --secret-id "$ADMIN_SECRET_ARN" --query SecretString --output text | jq -r .password)',
+      'export FABRIC_CA_CLIENT_URL="https://$ADMIN_USERNAME:$admin_password@$CA_ENDPOINT"',
+    ]);
+    const subshell = rendered.match(/\n {2}\(\n([\s\S]*?)\n {2}\)\n/)?.[1] ?? '';
+    expect(subshell).toContain('admin_password=');
+    expect(subshell).toContain('export FABRIC_CA_CLIENT_URL=');
+    expect(subshell).toMatch(/fabric-ca-client enroll --home "\$CA_CLIENT_HOME" --mspdir "\$MSP_DIR" --tls\.certfiles "\$TLS_CHAIN"$/);
+    const profileUrl = code.filter((line) => line.includes('FABRIC_CA_CLIENT_URL=') && !line.includes('admin_password'));
+    expect(profileUrl).toEqual(['    echo "export FABRIC_CA_CLIENT_URL=https://$CA_ENDPOINT"']);
+  });
+
+  test('holds ids, versions and the secret ARN: no secret value, and nothing in the stack reads one', () => {
+    for (const key of Object.keys(userDataVariables(SAMPLE_VALUES))) expect({ key, secretLooking: /password|secret_?string/i.test(key) }).toEqual({ key, secretLooking: false });
+    for (const name of JOINED) {
+      const stack = sample[name];
+      const variables = single(stack, 'aws_instance').user_data.match(/\{(.*)\}\)\}$/)[1] as string;
+      const references = [...variables.matchAll(/outputs\[\\?"(\w+)\\?"\]/g)].map((match) => match[1]);
+      expect(references.filter((output) => !['NetworkId', 'MemberId', 'AdminSecretArn'].includes(output))).toEqual([]);
+      expect(Object.keys(stack.data ?? {}).filter((type) => /secretsmanager/.test(type))).toEqual([]);
+      expect(Object.keys(stack.resource).filter((type) => /secret/.test(type))).toEqual([]);
+      for (const [output, { value, sensitive }] of Object.entries(stack.output ?? {})) {
+        expect({ output, value, sensitive }).toEqual({ output, value: expect.not.stringMatching(/secret_string|SecretString|password|user_data/i), sensitive: undefined });
+      }
+    }
+  });
+
+  test('looks every endpoint up in the AMB API at boot, and assumes no port', () => {
+    for (const call of ['amb get-network', 'amb get-member', 'amb list-nodes', 'amb get-node']) expect(rendered).toContain(call);
+    expect(rendered).toContain("--query 'Network.FrameworkAttributes.Fabric.OrderingServiceEndpoint'");
+    expect(rendered).toContain("--query 'Member.FrameworkAttributes.Fabric.CaEndpoint'");
+    expect(rendered).toContain("--query 'Node.FrameworkAttributes.Fabric.PeerEndpoint'");
+    expect(rendered).not.toMatch(/:3\d{4}\b/);
+  });
+
+  test('downloads the configured Fabric and Fabric CA releases and the TLS chain of its region', () => {
+    const pinned = renderWithTerraform(USER_DATA_TEMPLATE, userDataVariables({ ...SAMPLE_VALUES, region: 'eu-west-2', fabricVersion: '2.2.14', fabricCaVersion: '1.5.12' }));
+    expect(pinned).toContain("readonly FABRIC_VERSION='2.2.14'");
+    expect(pinned).toContain("readonly FABRIC_CA_VERSION='1.5.12'");
+    expect(pinned).toContain('https://github.com/hyperledger/fabric/releases/download/v$FABRIC_VERSION/hyperledger-fabric-linux-amd64-$FABRIC_VERSION.tar.gz');
+    expect(pinned).toContain('https://github.com/hyperledger/fabric-ca/releases/download/v$FABRIC_CA_VERSION/hyperledger-fabric-ca-linux-amd64-$FABRIC_CA_VERSION.tar.gz');
+    expect(pinned).toContain("readonly TLS_CHAIN_URI='s3://eu-west-2.managedblockchain/etc/managedblockchain-tls-chain.pem'");
+  });
+
+  test('writes the peer CLI settings: member id as MSP id, first peer, TLS root, admin MSP, orderer', () => {
+    for (const line of [
+      'echo "export CORE_PEER_LOCALMSPID=$MEMBER_ID"',
+      'echo "export CORE_PEER_ADDRESS=$FIRST_PEER_ENDPOINT"',
+      'echo "export CORE_PEER_TLS_ROOTCERT_FILE=$TLS_CHAIN"',
+      'echo "export CORE_PEER_MSPCONFIGPATH=$MSP_DIR"',
+      'echo "export ORDERER=$ORDERER_ENDPOINT"',
+    ]) {
+      expect(code.map((text) => text.trim())).toContain(line);
+    }
+    expect(rendered).toContain('readonly PROFILE=/etc/profile.d/fabric.sh');
+    expect(rendered).toContain('readonly MSP_DIR=$OPERATOR_HOME/admin-msp');
+    expect(rendered).toContain('readonly LOG_FILE=/var/log/fabric-client-setup.log');
+  });
+
+  describe('fabric-use-peer', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'use-peer-'));
+    const helper = join(dir, 'fabric-use-peer');
+    const peers = join(dir, 'peers');
+    beforeAll(() => {
+      writeFileSync(helper, hereDocument('HELPER'), { mode: 0o755 });
+      writeFileSync(peers, 'nd-AAA nd-aaa.m-1.n-1.managedblockchain.us-east-1.amazonaws.com:30003\nnd-BBB nd-bbb.m-1.n-1.managedblockchain.us-east-1.amazonaws.com:30006\n');
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    const usePeer = (...args: string[]) => {
+      const result = spawnSync('bash', [helper, ...args], { encoding: 'utf8', env: { ...process.env, FABRIC_PEERS_FILE: peers } });
+      return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+    };
+
+    test('by position prints the export of that peer', () => {
+      expect(usePeer('2')).toMatchObject({ status: 0, stdout: 'export CORE_PEER_ADDRESS=nd-bbb.m-1.n-1.managedblockchain.us-east-1.amazonaws.com:30006\n' });
+    });
+
+    test('by node id prints the export of that peer', () => {
+      expect(usePeer('nd-AAA')).toMatchObject({ status: 0, stdout: 'export CORE_PEER_ADDRESS=nd-aaa.m-1.n-1.managedblockchain.us-east-1.amazonaws.com:30003\n' });
+    });
+
+    test('without an argument lists the peers and prints no export', () => {
+      const listed = usePeer();
+      expect(listed).toMatchObject({ status: 0, stdout: '' });
+      expect(listed.stderr.split('\n').filter(Boolean)).toEqual([
+        '1 nd-AAA nd-aaa.m-1.n-1.managedblockchain.us-east-1.amazonaws.com:30003',
+        '2 nd-BBB nd-bbb.m-1.n-1.managedblockchain.us-east-1.amazonaws.com:30006',
+      ]);
+    });
+
+    test('refuses an unknown peer with exit 2 and the list of peers', () => {
+      const refused = usePeer('3');
+      expect(refused).toMatchObject({ status: 2, stdout: '' });
+      expect(refused.stderr).toMatch(/^fabric-use-peer: no peer "3"; this member's peers:\n1 nd-AAA /);
+    });
+  });
+});
