@@ -6,8 +6,9 @@
 # Runs as EC2 user data on first boot, then installs itself as
 # /usr/local/sbin/fabric-client-setup and runs again at every boot. Each run skips what is
 # done and refreshes what may change (TLS chain, peer list), so it is safe to rerun by hand.
-# No xtrace anywhere: the admin password passes through this script.
-set -euo pipefail
+# No xtrace anywhere: the admin password passes through this script. errtrace (-E) lets the
+# ERR trap below report failures inside functions too.
+set -Eeuo pipefail
 umask 022
 
 readonly REGION='${region}'
