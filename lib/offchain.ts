@@ -7,7 +7,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, pipeline, type Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -244,7 +244,9 @@ export async function putDocument(client: S3Client, request: PutDocumentRequest)
 
   progress(parts === 1 ? `uploading to s3://${request.bucket}/${key}` : `uploading to s3://${request.bucket}/${key} in ${parts} parts of ${formatBytes(partSize)}`);
   const streamed = createHash('sha256');
-  const body = createReadStream(request.file, { highWaterMark: MiB }).pipe(hashingTap(streamed));
+  const body = hashingTap(streamed);
+  // pipeline hands a read error on to the body, so the upload fails instead of hanging.
+  pipeline(createReadStream(request.file, { highWaterMark: MiB }), body, () => undefined);
   const common = { Bucket: request.bucket, Key: key, ContentLength: size, ChecksumAlgorithm: 'SHA256' as const, Metadata: { sha256 } };
   let versionId: string | undefined;
   try {
