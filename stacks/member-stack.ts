@@ -7,6 +7,7 @@ import { FabricClient } from './constructs/fabric-client';
 import { MemberLedger } from './constructs/member-ledger';
 import { MemberNetwork } from './constructs/member-network';
 import { NetworkEndpoint } from './constructs/network-endpoint';
+import { ProposalVoter } from './constructs/proposal-voter';
 import { nodeLogicalId } from './ledger-template';
 
 export interface MemberStackProps {
@@ -25,6 +26,8 @@ export class MemberStack extends TerraformStack {
   public readonly network: MemberNetwork;
   /** The endpoint into the AMB network and the security groups around it. */
   public readonly endpoint: NetworkEndpoint;
+  /** The member's proposal voter; absent until it has joined, or when voting.automated is false. */
+  public readonly voter?: ProposalVoter;
   /** The ledger resources; absent until the member has joined (or founds the network). */
   public readonly ledger?: MemberLedger;
   /** The Fabric client machine; absent until the member has joined. */
@@ -97,6 +100,16 @@ export class MemberStack extends TerraformStack {
       });
     }
 
+    if (this.ledger && member.voting.automated) {
+      this.voter = new ProposalVoter(this, 'voter', {
+        consortium,
+        member,
+        networkId: networkId ?? this.ledger.networkId,
+        memberId: this.ledger.memberId,
+        namePrefix,
+      });
+    }
+
     if (networkId !== undefined) new TerraformOutput(this, 'network_id', { value: networkId, description: 'AMB network id' });
     if (this.endpoint.endpoint) {
       new TerraformOutput(this, 'endpoint_id', { value: this.endpoint.endpoint.id, description: 'Interface VPC endpoint into the AMB network' });
@@ -107,6 +120,9 @@ export class MemberStack extends TerraformStack {
         value: this.ledger.adminSecretArn,
         description: 'Secrets Manager secret holding the Fabric CA admin password (the value is never in Terraform)',
       });
+    }
+    if (this.voter) {
+      new TerraformOutput(this, 'voter_function_name', { value: this.voter.function.functionName, description: 'Lambda that votes on proposals for this member' });
     }
     if (this.client) {
       new TerraformOutput(this, 'client_instance_id', {

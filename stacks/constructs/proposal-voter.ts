@@ -1,0 +1,194 @@
+import { Construct } from 'constructs';
+import { AssetType, Fn, TerraformAsset } from 'cdktf';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { partitionOf } from '../../lib/amb';
+import type { Consortium, Member } from '../../lib/config';
+import { voterPackageDir, voterSettings } from '../voter/bundle';
+
+/**
+ * AMB's EventBridge reference calls the event "Proposal Status Change"; its developer guide
+ * has said "Proposal State Change". The rule matches both.
+ */
+export const PROPOSAL_EVENT_TYPES = ['Managed Blockchain Proposal State Change', 'Managed Blockchain Proposal Status Change'];
+
+export interface ProposalVoterProps {
+  readonly consortium: Consortium;
+  /** The member whose vote it casts, by the rules in its YAML. */
+  readonly member: Member;
+  /** AMB network id (a Terraform reference for the founder). */
+  readonly networkId: string;
+  /** AMB member id of this member (from its ledger stack). */
+  readonly memberId: string;
+  /** Prefix of resource names, e.g. `drm-royalties-bank`. */
+  readonly namePrefix: string;
+  /**
+   * Days the voter's logs are kept.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * Votes on proposals for the member as soon as they appear: a Lambda run by AMB's proposal
+ * events and by a catch-up schedule, with retries, a dead-letter queue and an error alarm.
+ */
+export class ProposalVoter extends Construct {
+  /** The voting function. */
+  public readonly function: LambdaFunction;
+  /** Where events that failed every retry end up. */
+  public readonly deadLetterQueue: SqsQueue;
+  /** Alarm on any failed run. */
+  public readonly errorAlarm: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: ProposalVoterProps) {
+    super(scope, id);
+    const { consortium, member, namePrefix } = props;
+    const region = consortium.network.region;
+    const partition = partitionOf(region);
+    const functionName = `${namePrefix}-voter`.slice(0, 64);
+    const alarmActions = member.voting.alarmTopicArn ? [member.voting.alarmTopicArn] : [];
+
+    const logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/aws/lambda/${functionName}`, retentionInDays: props.logRetentionDays ?? 90 });
+    this.deadLetterQueue = new SqsQueue(this, 'dlq', {
+      name: `${functionName}-dlq`,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 14 * 24 * 3600,
+    });
+
+    const role = new IamRole(this, 'role', {
+      name: `${functionName}`.slice(0, 64),
+      assumeRolePolicy: Fn.jsonencode({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    });
+    new IamRolePolicy(this, 'policy', {
+      role: role.id,
+      name: 'vote-on-proposals',
+      policy: Fn.jsonencode({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'ReadNetwork',
+            Effect: 'Allow',
+            Action: ['managedblockchain:ListProposals', 'managedblockchain:ListMembers'],
+            Resource: `arn:${partition}:managedblockchain:${region}::networks/${props.networkId}`,
+          },
+          {
+            // Proposal ARNs carry neither account nor network id: this is as narrow as IAM allows.
+            Sid: 'VoteOnProposals',
+            Effect: 'Allow',
+            Action: ['managedblockchain:GetProposal', 'managedblockchain:ListProposalVotes', 'managedblockchain:VoteOnProposal'],
+            Resource: `arn:${partition}:managedblockchain:${region}::proposals/*`,
+          },
+          { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
+          { Sid: 'DeadLetters', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: this.deadLetterQueue.arn },
+        ],
+      }),
+    });
+
+    const asset = new TerraformAsset(this, 'package', { path: voterPackageDir(voterSettings(consortium, member.name)), type: AssetType.ARCHIVE });
+    this.function = new LambdaFunction(this, 'function', {
+      functionName,
+      description: `Votes on AMB proposals for ${member.name} by the rules in ${member.name}.yaml`,
+      role: role.arn,
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      filename: asset.path,
+      sourceCodeHash: asset.assetHash,
+      timeout: 120,
+      memorySize: 256,
+      environment: { variables: { NETWORK_ID: props.networkId, MEMBER_ID: props.memberId } },
+      deadLetterConfig: { targetArn: this.deadLetterQueue.arn },
+      loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
+      dependsOn: [logGroup],
+    });
+    new LambdaFunctionEventInvokeConfig(this, 'retries', {
+      functionName: this.function.functionName,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 6 * 3600,
+    });
+
+    const onProposal = new CloudwatchEventRule(this, 'on-proposal', {
+      name: `${functionName}-on-proposal`,
+      description: `AMB proposal events of network ${consortium.network.name}`,
+      eventPattern: Fn.jsonencode({ source: ['aws.managedblockchain'], 'detail-type': PROPOSAL_EVENT_TYPES, detail: { networkId: [props.networkId] } }),
+    });
+    const catchUp = new CloudwatchEventRule(this, 'catch-up', {
+      name: `${functionName}-catch-up`,
+      description: 'Votes on anything an event missed',
+      scheduleExpression: member.voting.schedule,
+    });
+    for (const [name, rule] of [['on-proposal', onProposal], ['catch-up', catchUp]] as const) {
+      new CloudwatchEventTarget(this, `${name}-target`, {
+        rule: rule.name,
+        arn: this.function.arn,
+        retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 6 * 3600 },
+        deadLetterConfig: { arn: this.deadLetterQueue.arn },
+      });
+      new LambdaPermission(this, `${name}-invoke`, {
+        statementId: `invoke-from-${name}`,
+        action: 'lambda:InvokeFunction',
+        functionName: this.function.functionName,
+        principal: 'events.amazonaws.com',
+        sourceArn: rule.arn,
+      });
+    }
+    new SqsQueuePolicy(this, 'dlq-policy', {
+      queueUrl: this.deadLetterQueue.url,
+      policy: Fn.jsonencode({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'UndeliverableEvents',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sqs:SendMessage',
+            Resource: this.deadLetterQueue.arn,
+            Condition: { ArnEquals: { 'aws:SourceArn': [onProposal.arn, catchUp.arn] } },
+          },
+        ],
+      }),
+    });
+
+    this.errorAlarm = new CloudwatchMetricAlarm(this, 'errors', {
+      alarmName: `${functionName}-errors`,
+      alarmDescription: `The AMB voter of ${member.name} failed; see log group ${logGroup.name}`,
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      dimensions: { FunctionName: this.function.functionName },
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions,
+      okActions: alarmActions,
+    });
+    new CloudwatchMetricAlarm(this, 'dead-letters', {
+      alarmName: `${functionName}-dead-letters`,
+      alarmDescription: `Proposal events the AMB voter of ${member.name} could not handle; inspect queue ${functionName}-dlq`,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: this.deadLetterQueue.name },
+      statistic: 'Maximum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions,
+    });
+  }
+}
