@@ -7,6 +7,7 @@ import { FabricClient } from './constructs/fabric-client';
 import { MemberLedger } from './constructs/member-ledger';
 import { MemberNetwork } from './constructs/member-network';
 import { NetworkEndpoint } from './constructs/network-endpoint';
+import { OffchainStore } from './constructs/offchain-store';
 import { ProposalVoter } from './constructs/proposal-voter';
 import { nodeLogicalId } from './ledger-template';
 
@@ -26,6 +27,8 @@ export class MemberStack extends TerraformStack {
   public readonly network: MemberNetwork;
   /** The endpoint into the AMB network and the security groups around it. */
   public readonly endpoint: NetworkEndpoint;
+  /** The off-chain document bucket, when the member's YAML has `offchain:`. */
+  public readonly offchain?: OffchainStore;
   /** The member's proposal voter; absent until it has joined, or when voting.automated is false. */
   public readonly voter?: ProposalVoter;
   /** The ledger resources; absent until the member has joined (or founds the network). */
@@ -108,6 +111,18 @@ export class MemberStack extends TerraformStack {
         memberId: this.ledger.memberId,
         namePrefix,
       });
+    }
+
+    if (member.offchain) {
+      this.offchain = new OffchainStore(this, 'offchain', {
+        memberName: member.name,
+        networkName: consortium.network.name,
+        accountId: member.accountId,
+        region,
+        readerAccounts: member.offchain.readerAccounts,
+        objectLockDays: member.offchain.objectLockDays,
+      });
+      new TerraformOutput(this, 'offchain_bucket', { value: this.offchain.bucketName, description: 'S3 bucket of off-chain documents (npm run offchain)' });
     }
 
     if (networkId !== undefined) new TerraformOutput(this, 'network_id', { value: networkId, description: 'AMB network id' });

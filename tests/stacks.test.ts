@@ -187,3 +187,12 @@ describe('ledger layer', () => {
     expect(sample.bank.output!.member_id.value).toMatch(/outputs\["MemberId"\]/);
   });
 });
+
+describe('off-chain store', () => {
+  test('a member with offchain: gets its bucket and an offchain_bucket output; the others get none', () => {
+    const stacks = withEdit('bank.yaml', 'logging:', 'offchain:\n  readers: [filmmaker]\nlogging:');
+    expect(resources(stacks.bank, 'aws_s3_bucket')).toHaveLength(1);
+    expect(stacks.bank.output!.offchain_bucket.value).toBe('drm-royalties-bank-offchain-444455556666');
+    expect(resources(stacks.filmmaker, 'aws_s3_bucket')).toHaveLength(0);
+  });
+});
