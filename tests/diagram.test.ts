@@ -1,13 +1,23 @@
 /** `npm run diagram`: the consortium as a Mermaid flowchart, from the config or with live statuses. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  CreateMemberCommand,
+  CreateNetworkCommand,
+  CreateNodeCommand,
+  CreateProposalCommand,
+  ListInvitationsCommand,
+  ManagedBlockchainClient,
+  VoteOnProposalCommand,
+} from '@aws-sdk/client-managedblockchain';
 import { loadConsortium, type Consortium } from '../lib/config';
 import { renderDiagramDocument, renderFlowchart, type LiveStatus } from '../lib/diagram';
 import { matchNodesToPeers, type NodeFact } from '../lib/network-status';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
 import { generateConsortium } from './helpers/generate-consortium';
+import { startSimulator, type RunningSimulator } from '../sim';
 
 const ROOT = join(__dirname, '..');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -312,5 +322,129 @@ describe('the command', () => {
     expect(result.stderr).toMatch(/^GetNetwork on n-MWY63ZJZU5HGNCMBQER7IN6OIU failed \(.*ECONNREFUSED.*\): check the AWS credentials .*AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN/m);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('--live against the AMB simulator', () => {
+  const FOUNDER_ACCOUNT = '100000000001';
+  const JOINER_ACCOUNT = '100000000002';
+  const CREATION_MS = 60_000;
+  let sim: RunningSimulator;
+  let dir: string;
+  const ids: Record<string, string> = {};
+
+  /** The simulator takes a 12-digit access key id as the calling account. */
+  const clientFor = (account: string) =>
+    new ManagedBlockchainClient({ region: 'us-east-1', endpoint: sim.endpoint, credentials: { accessKeyId: account, secretAccessKey: 'simulated' } });
+  const fabricMember = (name: string) => ({
+    Name: name,
+    FrameworkConfiguration: { Fabric: { AdminUsername: 'admin', AdminPassword: 'Simulated1Password' } },
+  });
+  /** The CLI in a child process, so the simulator in this one keeps serving. */
+  const liveDiagram = (env: NodeJS.ProcessEnv) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [TSX, join(ROOT, 'scripts', 'diagram.ts'), '--live', '--stdout'], { cwd: ROOT, env: { ...process.env, ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+
+  beforeAll(async () => {
+    sim = await startSimulator({ nodeCreationDelayMs: CREATION_MS });
+    const founder = clientFor(FOUNDER_ACCOUNT);
+    const created = await founder.send(
+      new CreateNetworkCommand({
+        Name: 'generated',
+        Framework: 'HYPERLEDGER_FABRIC',
+        FrameworkVersion: '2.2',
+        FrameworkConfiguration: { Fabric: { Edition: 'STANDARD' } },
+        VotingPolicy: { ApprovalThresholdPolicy: { ThresholdPercentage: 50, ProposalDurationInHours: 24, ThresholdComparator: 'GREATER_THAN' } },
+        MemberConfiguration: fabricMember('member-01'),
+      }),
+    );
+    ids.network = created.NetworkId!;
+    ids.founder = created.MemberId!;
+    sim.advanceClock(CREATION_MS);
+    const node = (InstanceType: string, AvailabilityZone: string) =>
+      founder.send(new CreateNodeCommand({ NetworkId: ids.network, MemberId: ids.founder, NodeConfiguration: { InstanceType, AvailabilityZone } }));
+    ids.peer1 = (await node('bc.t3.small', 'us-east-1a')).NodeId!;
+    sim.advanceClock(CREATION_MS);
+    ids.peer2 = (await node('bc.t3.small', 'us-east-1b')).NodeId!;
+    ids.extra = (await node('bc.t3.medium', 'us-east-1c')).NodeId!;
+
+    const proposal = await founder.send(
+      new CreateProposalCommand({ NetworkId: ids.network, MemberId: ids.founder, Actions: { Invitations: [{ Principal: JOINER_ACCOUNT }] } }),
+    );
+    await founder.send(new VoteOnProposalCommand({ NetworkId: ids.network, ProposalId: proposal.ProposalId!, VoterMemberId: ids.founder, Vote: 'YES' }));
+    const joiner = clientFor(JOINER_ACCOUNT);
+    const invitation = (await joiner.send(new ListInvitationsCommand({}))).Invitations!.find((candidate) => candidate.Status === 'PENDING')!;
+    ids.joiner = (await joiner.send(new CreateMemberCommand({ NetworkId: ids.network, InvitationId: invitation.InvitationId!, MemberConfiguration: fabricMember('member-02') })))
+      .MemberId!;
+
+    dir = mkdtempSync(join(tmpdir(), 'live-'));
+    generateConsortium(dir, { members: 3, peersPerMember: 2 });
+    const consortiumFile = join(dir, 'consortium.yaml');
+    writeFileSync(consortiumFile, readFileSync(consortiumFile, 'utf8').replace(/^ {2}id: .*$/m, `  id: ${ids.network}`));
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("annotates members and peers with the network's statuses, read with the founder's credentials", async () => {
+    const result = await liveDiagram({
+      CONSORTIUM_DIR: dir,
+      AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN: sim.endpoint,
+      AWS_ACCESS_KEY_ID: FOUNDER_ACCOUNT,
+      AWS_SECRET_ACCESS_KEY: 'simulated',
+      AWS_REGION: '',
+      AWS_PROFILE: '',
+    });
+    expect(result.stderr).not.toMatch(/failed/);
+    expect(result.status).toBe(0);
+    const flowchart = mermaidBlock(result.stdout);
+    expect(mermaidParse(flowchart)).toBe('flowchart-v2');
+    expect(result.stdout).toContain('Generated by `npm run diagram -- --live`');
+
+    expect(flowchart).toMatch(new RegExp(`network\\{\\{"<b>generated</b><br/>${ids.network}<br/>.*<br/>status: AVAILABLE"\\}\\}`));
+    expect(flowchart).toContain(`<b>member-01</b><br/>founder<br/>member ${ids.founder}<br/>status: AVAILABLE"]`);
+    expect(flowchart).toContain(`peer_member_01_peer1[("<b>peer1</b><br/>bc.t3.small · us-east-1a<br/>${ids.peer1} · AVAILABLE")]`);
+    expect(flowchart).toContain(`peer_member_01_peer2[("<b>peer2</b><br/>bc.t3.small · us-east-1b<br/>${ids.peer2} · CREATING")]`);
+    expect(flowchart).toMatch(/^ {2}class .*\bpeer_member_01_peer2\b.* changing$/m);
+    expect(flowchart).toContain(`<b>${ids.extra}</b><br/>not in the config<br/>bc.t3.medium · us-east-1c<br/>status: CREATING`);
+
+    expect(flowchart).toContain(`<b>member-02</b><br/>joined with i-GENERATED00000000000000002<br/>member ${ids.joiner}<br/>status: CREATING"]`);
+    expect(flowchart).toContain('peer_member_02_peer1[("<b>peer1</b><br/>bc.t3.small · us-east-1a<br/>status not visible to these credentials")]');
+    expect(flowchart).toContain('<b>member-03</b><br/>joined with i-GENERATED00000000000000003<br/>not in the network"]');
+  });
+
+  test('a network id the network does not know exits 1 with what to check', async () => {
+    const consortiumFile = join(dir, 'consortium.yaml');
+    const original = readFileSync(consortiumFile, 'utf8');
+    try {
+      writeFileSync(consortiumFile, original.replace(`id: ${ids.network}`, 'id: n-NOSUCHNETWORK'));
+      const result = await liveDiagram({
+        CONSORTIUM_DIR: dir,
+        AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN: sim.endpoint,
+        AWS_ACCESS_KEY_ID: FOUNDER_ACCOUNT,
+        AWS_SECRET_ACCESS_KEY: 'simulated',
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/^GetNetwork on n-NOSUCHNETWORK failed \(ResourceNotFoundException: .*\): check network\.id in consortium\.yaml/m);
+      expect(result.stdout).toBe('');
+    } finally {
+      writeFileSync(consortiumFile, original);
+    }
+  });
+
+  test('reads GetNetwork and ListMembers once, and ListNodes once for each configured member in the network', async () => {
+    const before = sim.requestsByOperation();
+    await liveDiagram({ CONSORTIUM_DIR: dir, AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN: sim.endpoint, AWS_ACCESS_KEY_ID: FOUNDER_ACCOUNT, AWS_SECRET_ACCESS_KEY: 'simulated' });
+    const after = sim.requestsByOperation();
+    const delta = (operation: string) => (after[operation] ?? 0) - (before[operation] ?? 0);
+    expect([delta('GetNetwork'), delta('ListMembers'), delta('ListNodes')]).toEqual([1, 1, 2]);
   });
 });
