@@ -2,22 +2,13 @@
  * The in-stack voter: its Terraform (GIVEN a member config, WHEN synthesized, THEN ...), its
  * deployment package, and its behaviour against the local AMB simulator.
  */
-import {
-  CreateMemberCommand,
-  CreateNetworkCommand,
-  CreateProposalCommand,
-  GetProposalCommand,
-  ListInvitationsCommand,
-  ListProposalVotesCommand,
-  VoteOnProposalCommand,
-  type ManagedBlockchainClient,
-} from '@aws-sdk/client-managedblockchain';
+import { CreateProposalCommand, GetProposalCommand, ListProposalVotesCommand, type ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAmbClient } from '../lib/amb-client';
-import { loadConsortium, type Consortium } from '../lib/config';
+import { loadConsortium } from '../lib/config';
 import { startSimulator, type RunningSimulator } from '../sim';
+import { twoMemberNetwork } from '../sim/scenarios';
 import { PROPOSAL_EVENT_TYPES } from '../stacks/constructs/proposal-voter';
 import { voterPackageDir, voterSettings } from '../stacks/voter/bundle';
 import { voteOnOpenProposals, type VoterEvent } from '../stacks/voter/handler';
@@ -126,45 +117,6 @@ describe('voter package', () => {
     expect(JSON.stringify(settings)).not.toContain(process.cwd());
   });
 });
-
-/** A network where filmmaker founded, ott-vendor-1 joined, and bank is still to be invited. */
-async function twoMemberNetwork(sim: RunningSimulator, consortium: Consortium) {
-  const clientFor = (member: string) => {
-    const accountId = consortium.members.find((m) => m.name === member)!.accountId;
-    return createAmbClient({ region: 'us-east-1', endpoint: sim.endpoint, credentials: { accessKeyId: accountId, secretAccessKey: 'test' }, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
-  };
-  const founder = clientFor('filmmaker');
-  const vendor = clientFor('ott-vendor-1');
-  const adminPassword = 'Password123';
-  const created = await founder.send(
-    new CreateNetworkCommand({
-      Name: 'drm-royalties',
-      Framework: 'HYPERLEDGER_FABRIC',
-      FrameworkVersion: '2.2',
-      FrameworkConfiguration: { Fabric: { Edition: 'STANDARD' } },
-      VotingPolicy: { ApprovalThresholdPolicy: { ThresholdPercentage: 50, ProposalDurationInHours: 24, ThresholdComparator: 'GREATER_THAN' } },
-      MemberConfiguration: { Name: 'filmmaker', FrameworkConfiguration: { Fabric: { AdminUsername: 'filmadmin', AdminPassword: adminPassword } } },
-    }),
-  );
-  const networkId = created.NetworkId!;
-  const founderId = created.MemberId!;
-  const invite = await founder.send(new CreateProposalCommand({ NetworkId: networkId, MemberId: founderId, Actions: { Invitations: [{ Principal: '222233334444' }] } }));
-  await founder.send(new VoteOnProposalCommand({ NetworkId: networkId, ProposalId: invite.ProposalId!, VoterMemberId: founderId, Vote: 'YES' }));
-  const { Invitations } = await vendor.send(new ListInvitationsCommand({}));
-  const joined = await vendor.send(
-    new CreateMemberCommand({
-      NetworkId: networkId,
-      InvitationId: Invitations![0].InvitationId!,
-      MemberConfiguration: { Name: 'ott-vendor-1', FrameworkConfiguration: { Fabric: { AdminUsername: 'ott1admin', AdminPassword: adminPassword } } },
-    }),
-  );
-  const propose = async (principal: string) => {
-    const { ProposalId } = await vendor.send(new CreateProposalCommand({ NetworkId: networkId, MemberId: joined.MemberId!, Actions: { Invitations: [{ Principal: principal }] } }));
-    await vendor.send(new VoteOnProposalCommand({ NetworkId: networkId, ProposalId, VoterMemberId: joined.MemberId!, Vote: 'YES' }));
-    return ProposalId!;
-  };
-  return { networkId, founderId, vendorId: joined.MemberId!, founder, vendor, propose };
-}
 
 function event(networkId: string, proposalId: string): VoterEvent {
   return { source: 'aws.managedblockchain', 'detail-type': PROPOSAL_EVENT_TYPES[0], detail: { networkId, proposalId, status: 'IN_PROGRESS' } };
