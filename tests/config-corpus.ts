@@ -338,6 +338,13 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     ],
   },
   {
+    name: 'refuses an Arm instance type for the x86_64 Fabric client',
+    apply: (f) => f.edit('bank.yaml', 'instanceType: t3.small', 'instanceType: t4g.small'),
+    expected: [
+      'members/bank.yaml:16:17 client.instanceType: "t4g.small" is an Arm (Graviton) type, but the Fabric client runs x86_64 Fabric binaries (allowed: an x86_64 type such as t3.small, t3.medium, m6i.large)',
+    ],
+  },
+  {
     name: 'reports several defects of one file at once',
     apply: (f) => f.edit('ott-vendor-2.yaml', 'adminUsername: ott2admin', 'adminUsername: 2admin').edit('ott-vendor-2.yaml', 'cidr: 10.30.0.0/16', 'cidr: 10.30.0.0/30').edit('ott-vendor-2.yaml', 'bc.t3.small', 'bc.t2.small'),
     expected: [

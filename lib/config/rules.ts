@@ -88,6 +88,10 @@ function checkMember(file: RawMemberFile, consortium: RawConsortiumFile, all: re
       issues.push(source.issueAt(['client', 'sshCidrs', index], `"${cidr}" opens SSH to the whole internet`, 'your office or bastion CIDRs; leave the list empty to use Session Manager'));
     }
   });
+  const clientType = raw.client?.instanceType;
+  if (clientType !== undefined && /^(a1|[a-z]+\d+g[a-z]*)\./.test(clientType)) {
+    issues.push(source.issueAt(['client', 'instanceType'], `"${clientType}" is an Arm (Graviton) type, but the Fabric client runs x86_64 Fabric binaries`, 'an x86_64 type such as t3.small, t3.medium, m6i.large'));
+  }
   if (isFounder && raw.invitationId !== undefined) {
     issues.push(source.issueAt(['invitationId'], `${name} is the founder: it creates the network and has no invitation`, 'remove invitationId, or change founder in consortium.yaml'));
   }
