@@ -1,0 +1,331 @@
+/**
+ * `npm run rehearse`: plays the consortium's life against an in-process AMB simulator with
+ * the real commands over HTTP, each acting with its own member's credentials (the simulator
+ * takes a 12-digit access key id as the account): the founder creates the network, sync,
+ * propose, every member votes, invitees accept and join, sync, logging, then one member is
+ * marked removed and voted out. Works on a temporary copy of CONSORTIUM_DIR (default
+ * members/) with the recorded ids stripped; the user's files are never touched. Exits 0 only
+ * when the final network matches the config.
+ */
+import type { ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
+import { join } from 'node:path';
+import { startSimulator, type RunningSimulator } from '../sim';
+import { createAmbClient, type RetryPolicy } from '../lib/amb-client';
+import { parseArgs, usage, type CommandSpec } from '../lib/args';
+import { runMain } from '../lib/cli';
+import { executeCommand, type Command } from '../lib/command';
+import { consortiumDir, loadConsortium, type Consortium, type Member } from '../lib/config';
+import { recordInYamlFile } from '../lib/config/record';
+import { OperationalError, UsageError } from '../lib/errors';
+import { actionKeysOf, actionsOfDescription } from '../lib/governance/actions';
+import { proposer } from '../lib/members';
+import { capturingIo, processIo, Reporter, type Io } from '../lib/output';
+import { createJoiningMember, createNetworkAsFounder, createPeers, memberStatus, nodeStatus } from '../lib/rehearsal/stand-in-deploy';
+import { disposeWorkspace, prepareWorkspace } from '../lib/rehearsal/workspace';
+import { acceptInvitation, type AcceptResult } from './accept-invitation';
+import { configureLogging, type LoggingResult } from './configure-logging';
+import { propose, type ProposeResult } from './propose';
+import { status, type StatusResult } from './status';
+import { sync, type SyncResult } from './sync';
+import { vote, type VoteResult } from './vote';
+
+export interface RehearsalOptions {
+  /** The consortium to rehearse; it is copied, never modified. */
+  readonly sourceDir: string;
+  /** Member voted out at the end. @default the last non-founder member */
+  readonly remove?: string;
+  /** Injected into the simulator. @default none */
+  readonly faults?: { readonly throttleRate?: number; readonly serverErrorRate?: number; readonly seed?: number };
+  /** Where progress goes (stderr). */
+  readonly io: Io;
+  /** Keep the working copy and say where it is. @default false */
+  readonly keepWorkspace?: boolean;
+}
+
+export interface TimelineEntry {
+  /** Simulated time since the rehearsal began, h:mm. */
+  readonly at: string;
+  readonly actor: string;
+  readonly step: string;
+  readonly detail: string;
+  /** Times the step was run again after an operational failure (each run is idempotent). */
+  readonly reruns: number;
+}
+
+export interface RehearsalSummary {
+  readonly sourceDir: string;
+  readonly workspace?: string;
+  readonly removed: string;
+  readonly networkId: string;
+  readonly timeline: readonly TimelineEntry[];
+  readonly final: StatusResult;
+  /** Proposals per action key (invite:<account>, remove:<member id>); each should be 1. */
+  readonly proposalsPerAction: Readonly<Record<string, number>>;
+  readonly apiCalls: number;
+  readonly callsByOperation: Readonly<Record<string, number>>;
+  /** Why the rehearsal failed; empty when the final network matches the config. */
+  readonly problems: readonly string[];
+  readonly ok: boolean;
+}
+
+/** Simulated minutes a member or node spends CREATING, as on AMB (roughly). */
+const CREATION_DELAY_MS = 30 * 60_000;
+/** On loopback against the simulator there is no service to spare: retry fast and often, so injected faults are absorbed. */
+const SIMULATOR_RETRY: RetryPolicy = { maxAttempts: 12, baseDelayMs: 10, maxDelayMs: 250 };
+/** Extra runs of a step whose retries ran out: re-running is safe by design. */
+const STEP_RERUNS = 2;
+
+export async function rehearse(options: RehearsalOptions): Promise<RehearsalSummary> {
+  const source = loadConsortium(options.sourceDir);
+  const removed = chooseRemoval(source, options.remove);
+  const workspace = prepareWorkspace(options.sourceDir);
+  const progress = new Reporter(options.io, false);
+  const sim = await startSimulator({ nodeCreationDelayMs: CREATION_DELAY_MS, faults: options.faults });
+  let advancedMs = 0;
+  const simNow = () => new Date(Date.now() + advancedMs);
+  const advance = (ms: number) => {
+    sim.advanceClock(ms);
+    advancedMs += ms;
+  };
+  const timeline: TimelineEntry[] = [];
+  const env = { ...process.env, CONSORTIUM_DIR: workspace };
+  const clients = new Map<string, ManagedBlockchainClient>();
+  const clientFor = (member: Member, consortium: Consortium) => {
+    const existing = clients.get(member.accountId);
+    if (existing) return existing;
+    const client = createAmbClient({
+      region: consortium.network.region,
+      endpoint: sim.endpoint,
+      credentials: { accessKeyId: member.accountId, secretAccessKey: 'rehearsal' },
+      retry: SIMULATOR_RETRY,
+    });
+    clients.set(member.accountId, client);
+    return client;
+  };
+  const load = () => loadConsortium(workspace);
+  const memberOf = (name: string) => load().members.find((member) => member.name === name)!;
+
+  async function step(actor: string, name: string, work: () => Promise<string>): Promise<void> {
+    for (let reruns = 0; ; reruns++) {
+      try {
+        const detail = await work();
+        timeline.push({ at: clockText(advancedMs), actor, step: name, detail, reruns });
+        progress.done(`${actor}: ${name}: ${detail}${reruns ? ` (after ${reruns} re-run${reruns === 1 ? '' : 's'})` : ''}`);
+        return;
+      } catch (error) {
+        if (!(error instanceof OperationalError) || reruns === STEP_RERUNS) throw error;
+        progress.warn(`${actor}: ${name} failed (${error.message.split('\n')[0]}); running it again`);
+      }
+    }
+  }
+
+  async function run<Result>(command: Command<Result>, member: string, extra: readonly string[] = []): Promise<Result> {
+    const io = capturingIo();
+    try {
+      return (await executeCommand(command, ['--member', member, '--json', ...extra], { io, env, clientFor, now: simNow }))!;
+    } finally {
+      for (const line of io.err.join('').split('\n').filter(Boolean)) options.io.stderr(`    ${member}: ${line}\n`);
+    }
+  }
+
+  async function waitUntil(what: string, check: () => Promise<boolean>): Promise<void> {
+    for (let polls = 0; polls < 4; polls++) {
+      if (await check()) return;
+      advance(CREATION_DELAY_MS);
+    }
+    throw new OperationalError(`the simulator never reported ${what}`);
+  }
+
+  try {
+    const founder = memberOf(source.founder);
+    const founderClient = clientFor(founder, load());
+    let networkId = '';
+    await step(founder.name, 'deploy (stand-in: CreateNetwork, CreateNode)', async () => {
+      const created = await createNetworkAsFounder(founderClient, load(), founder, workspace);
+      networkId = created.networkId;
+      await waitUntil(`${founder.name} AVAILABLE`, async () => (await memberStatus(founderClient, networkId, created.memberId)) === 'AVAILABLE');
+      const nodes = await createPeers(founderClient, networkId, created.memberId, founder);
+      await waitUntil('the founder peers AVAILABLE', async () => (await Promise.all(nodes.map((node) => nodeStatus(founderClient, networkId, created.memberId, node)))).every((state) => state === 'AVAILABLE'));
+      return `network ${networkId}, member ${created.memberId}, ${nodes.length} peer${nodes.length === 1 ? '' : 's'}`;
+    });
+    await step(founder.name, 'sync', async () => describeSync(await run(sync, founder.name)));
+
+    const proposerName = proposer(load())!.name;
+    await step(proposerName, 'propose', async () => describePropose(await run(propose, proposerName)));
+    for (const member of joined(load())) await step(member.name, 'vote', async () => describeVote(await run(vote, member.name)));
+
+    for (const invitee of load().members.filter((member) => !member.isFounder)) {
+      await step(invitee.name, 'accept-invitation', async () => describeAccept(await run(acceptInvitation, invitee.name)));
+      await step(invitee.name, 'deploy (stand-in: CreateMember, CreateNode)', async () => {
+        const member = memberOf(invitee.name);
+        const client = clientFor(member, load());
+        const memberId = await createJoiningMember(client, networkId, member);
+        await waitUntil(`${member.name} AVAILABLE`, async () => (await memberStatus(client, networkId, memberId)) === 'AVAILABLE');
+        const nodes = await createPeers(client, networkId, memberId, member);
+        await waitUntil(`${member.name}'s peers AVAILABLE`, async () => (await Promise.all(nodes.map((node) => nodeStatus(client, networkId, memberId, node)))).every((state) => state === 'AVAILABLE'));
+        return `member ${memberId} with invitation ${member.invitationId}, ${nodes.length} peer${nodes.length === 1 ? '' : 's'}`;
+      });
+      await step(invitee.name, 'sync', async () => describeSync(await run(sync, invitee.name)));
+    }
+    for (const member of joined(load())) await step(member.name, 'configure-logging', async () => describeLogging(await run(configureLogging, member.name)));
+
+    await step('operator', `mark ${removed} removed`, async () => {
+      recordInYamlFile(memberOf(removed).file, [{ path: ['removed'], value: true }]);
+      return `${join(workspace, `${removed}.yaml`)}: removed: true`;
+    });
+    await step(proposerName, 'propose', async () => describePropose(await run(propose, proposerName)));
+    for (const member of votersLastRemoved(load())) {
+      await step(member.name, 'vote', async () => {
+        const state = await memberStatus(clientFor(member, load()), networkId, member.memberId!);
+        return state === 'AVAILABLE' ? describeVote(await run(vote, member.name)) : `no vote: member ${member.memberId} is ${state} (voted out)`;
+      });
+    }
+    await step('AMB', `delete ${removed}`, async () => {
+      const removedMember = memberOf(removed);
+      await waitUntil(`${removed} DELETED`, async () => (await memberStatus(founderClient, networkId, removedMember.memberId!)) === 'DELETED');
+      return `member ${removedMember.memberId} DELETED`;
+    });
+
+    const problems: string[] = [];
+    const again = await run(propose, proposerName);
+    if (again.proposals.some((entry) => entry.outcome === 'created')) problems.push(`a second propose created proposals: ${describePropose(again)}`);
+    const final = await run(status, proposerName);
+    const proposalsPerAction = countProposals(final);
+    for (const [key, count] of Object.entries(proposalsPerAction)) if (count !== 1) problems.push(`${count} proposals for ${key}`);
+    for (const item of final.drift) problems.push(`drift: ${item.subject}: ${item.problem}`);
+    return {
+      sourceDir: options.sourceDir,
+      workspace: options.keepWorkspace ? workspace : undefined,
+      removed,
+      networkId,
+      timeline,
+      final,
+      proposalsPerAction,
+      apiCalls: sim.requestCount(),
+      callsByOperation: sim.requestsByOperation(),
+      problems,
+      ok: problems.length === 0,
+    };
+  } finally {
+    for (const client of clients.values()) client.destroy();
+    await stopQuietly(sim);
+    if (!options.keepWorkspace) disposeWorkspace(workspace);
+  }
+}
+
+function chooseRemoval(consortium: Consortium, requested: string | undefined): string {
+  const names = consortium.members.map((member) => member.name);
+  if (requested !== undefined) {
+    if (!names.includes(requested)) throw new UsageError(`--remove: "${requested}" is not a member of the consortium (allowed: ${names.filter((name) => name !== consortium.founder).join(', ')})`);
+    if (requested === consortium.founder) throw new UsageError(`--remove: ${requested} is the founder; rehearse removing another member`);
+    return requested;
+  }
+  const others = names.filter((name) => name !== consortium.founder);
+  if (others.length === 0) throw new UsageError(`the consortium in ${consortium.dir} has only its founder; a rehearsal needs a member to invite and remove`);
+  return others[others.length - 1];
+}
+
+/** Members the config says are in the network by now (recorded), removed ones included until they go. */
+function joined(consortium: Consortium): Member[] {
+  return consortium.members.filter((member) => member.memberId !== undefined);
+}
+
+/** The member being voted out votes last, and only if the others have not decided yet. */
+function votersLastRemoved(consortium: Consortium): Member[] {
+  const voters = joined(consortium);
+  return [...voters.filter((member) => !member.removed), ...voters.filter((member) => member.removed)];
+}
+
+function countProposals(final: StatusResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const proposal of final.proposals) {
+    const actions = actionsOfDescription(proposal.description);
+    for (const key of actions ? actionKeysOf(actions) : [`unrecognised:${proposal.id}`]) counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+async function stopQuietly(sim: RunningSimulator): Promise<void> {
+  await sim.stop().catch(() => undefined);
+}
+
+function clockText(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+function describeSync(result: SyncResult): string {
+  const recorded = result.files.filter((file) => file.outcome !== 'unchanged').map((file) => file.what);
+  return recorded.length > 0 ? `recorded ${recorded.join('; ')}` : 'nothing new to record';
+}
+
+function describePropose(result: ProposeResult): string {
+  const created = result.proposals.filter((entry) => entry.outcome === 'created');
+  if (created.length === 0) return 'nothing to propose';
+  return created.map((entry) => `${entry.proposalId} ${entry.action.kind} ${entry.action.member}`).join(', ') + `; voted YES on ${result.votes.length}`;
+}
+
+function describeVote(result: VoteResult): string {
+  if (result.decisions.length === 0) return result.alreadyVoted.length > 0 ? `already voted on ${result.alreadyVoted.join(', ')}` : 'no open proposal';
+  return result.decisions.map((entry) => `${entry.vote} on ${entry.proposalId} (${entry.outcome})`).join(', ');
+}
+
+function describeAccept(result: AcceptResult): string {
+  return `${result.outcome} invitation ${result.invitationId} (expires ${result.expiresAt ?? '-'})`;
+}
+
+function describeLogging(result: LoggingResult): string {
+  return result.changes.length > 0 ? `updated ${result.changes.map((change) => change.id).join(', ')}` : 'already as configured';
+}
+
+const REHEARSE: CommandSpec = {
+  name: 'rehearse',
+  summary:
+    "Play the consortium's life against an in-process AMB simulator with the real commands: the founder creates the network, members are invited, vote, accept and join, logging is set, then one member is voted out. Works on a copy of CONSORTIUM_DIR (default members/); exits 0 only when the final network matches the config.",
+  actsAsMember: false,
+  flags: {
+    remove: { type: 'string', placeholder: 'NAME', description: 'the member voted out at the end (default: the last non-founder member)' },
+    'throttle-rate': { type: 'number', placeholder: 'SHARE', description: 'share of requests (0-1) the simulator throttles', default: 0 },
+    'server-error-rate': { type: 'number', placeholder: 'SHARE', description: 'share of requests (0-1) answered with a 500', default: 0 },
+    seed: { type: 'number', placeholder: 'N', description: 'seed of the injected faults', default: 1 },
+    keep: { type: 'boolean', description: 'keep the working copy of the consortium and print its path' },
+  },
+  examples: ['npm run rehearse', 'npm run rehearse -- --remove bank --json', 'CONSORTIUM_DIR=path/to/members npm run rehearse -- --throttle-rate 0.3 --server-error-rate 0.05'],
+};
+
+async function main(argv: readonly string[]): Promise<void> {
+  const io = processIo();
+  const args = parseArgs(REHEARSE, argv);
+  if (args.help) {
+    io.stdout(`${usage(REHEARSE)}\n`);
+    return;
+  }
+  const throttleRate = Number(args.flags['throttle-rate']);
+  const serverErrorRate = Number(args.flags['server-error-rate']);
+  if (throttleRate > 1 || serverErrorRate > 1 || throttleRate + serverErrorRate > 1) throw new UsageError('rehearse: --throttle-rate and --server-error-rate are shares of requests between 0 and 1, together at most 1');
+  const summary = await rehearse({
+    sourceDir: consortiumDir(),
+    remove: args.flags.remove as string | undefined,
+    faults: { throttleRate, serverErrorRate, seed: Number(args.flags.seed) },
+    io,
+    keepWorkspace: args.flags.keep === true,
+  });
+  const out = new Reporter(io, args.json);
+  out.result(summary);
+  out.table(
+    `Rehearsal of ${summary.sourceDir} on network ${summary.networkId}`,
+    [
+      { title: 'T+', value: (entry: TimelineEntry) => entry.at, alignRight: true },
+      { title: 'ACTOR', value: (entry: TimelineEntry) => entry.actor },
+      { title: 'STEP', value: (entry: TimelineEntry) => entry.step },
+      { title: 'RESULT', value: (entry: TimelineEntry) => `${entry.detail}${entry.reruns ? ` (re-run ${entry.reruns}x)` : ''}` },
+    ],
+    summary.timeline,
+  );
+  if (!args.json) status.render(summary.final, out);
+  out.print(`${summary.apiCalls} AMB API calls${summary.workspace ? `; working copy kept in ${summary.workspace}` : ''}`);
+  if (!summary.ok) throw new OperationalError(`rehearsal failed: the final network does not match the config:\n${summary.problems.join('\n')}`);
+  out.print('Rehearsal passed: the final network matches the config.');
+}
+
+if (require.main === module) void runMain(() => main(process.argv.slice(2)));

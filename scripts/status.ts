@@ -1,0 +1,241 @@
+/**
+ * `npm run status -- --member NAME`: the network as this member's credentials see it
+ * (members, this member's nodes with any Ethereum endpoints, proposals with their votes,
+ * invitations to this account) and where it differs from members/. `--wait` polls until
+ * nothing is creating, updating, deleting or up for a vote, bounded by `--timeout`.
+ */
+import { GetNodeCommand, type ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
+import { type Command, type CommandContext, recordedNetworkId, runCommand } from '../lib/command';
+import type { Member } from '../lib/config';
+import { OperationalError } from '../lib/errors';
+import { computeDrift, type DriftItem } from '../lib/governance/drift';
+import type { InvitationView } from '../lib/governance/invitations';
+import { networkMemberOf } from '../lib/governance/plan-proposals';
+import type { NetworkSnapshot } from '../lib/governance/snapshot';
+import { yesVotesNeeded } from '../lib/governance/threshold';
+import { listInvitations, listNodes, mapConcurrently, readNetwork } from '../lib/network-reader';
+import type { Column } from '../lib/output';
+
+export interface MemberRow {
+  readonly name: string;
+  readonly id: string;
+  readonly accountId: string;
+  readonly status: string;
+  readonly owned: boolean;
+  /** founder, member, removed (marked removed: true) or unknown (in no member file) */
+  readonly config: 'founder' | 'member' | 'removed' | 'unknown';
+}
+
+export interface NodeRow {
+  readonly member: string;
+  readonly id: string;
+  readonly networkId: string;
+  readonly instanceType: string;
+  readonly availabilityZone: string;
+  readonly status: string;
+  readonly httpEndpoint?: string;
+  readonly webSocketEndpoint?: string;
+}
+
+export interface ProposalRow {
+  readonly id: string;
+  readonly description?: string;
+  readonly proposedBy?: string;
+  readonly status: string;
+  readonly yes?: number;
+  readonly no?: number;
+  readonly outstanding?: number;
+  /** YES votes that approve it, of all members entitled to vote; null when none can. */
+  readonly yesNeeded?: number | null;
+  readonly expiresAt: string;
+}
+
+export interface StatusResult {
+  readonly member: string;
+  readonly networkId: string;
+  readonly readAt: string;
+  readonly network?: { readonly name: string; readonly status: string; readonly votingPolicy: NetworkSnapshot['votingPolicy'] };
+  readonly members: readonly MemberRow[];
+  readonly nodes: readonly NodeRow[];
+  readonly proposals: readonly ProposalRow[];
+  readonly invitations: readonly InvitationView[];
+  readonly drift: readonly DriftItem[];
+  /** Work AMB or the members have not finished: what --wait waits for. */
+  readonly pending: readonly string[];
+  readonly inSync: boolean;
+}
+
+const TRANSITIONAL = ['CREATING', 'UPDATING', 'DELETING'];
+/** Closed proposals shown in the table; --json lists all. */
+const RECENT_CLOSED = 10;
+
+export const status: Command<StatusResult> = {
+  spec: {
+    name: 'status',
+    summary: "Show the network's members, this member's nodes, proposals, invitations, and the drift between the network and members/.",
+    flags: {
+      wait: { type: 'boolean', description: 'poll until nothing is creating, updating, deleting or in a vote' },
+      timeout: { type: 'number', placeholder: 'SECONDS', description: 'give up waiting after this long (exit 1)', default: 1800 },
+      interval: { type: 'number', placeholder: 'SECONDS', description: 'time between polls', default: 15 },
+    },
+    examples: ['npm run status -- --member filmmaker', 'npm run status -- --member bank --wait --timeout 900', 'npm run status -- --member filmmaker --json'],
+  },
+
+  async run(context) {
+    const { args, out, now, sleep } = context;
+    const started = Date.now();
+    const timeoutMs = Number(args.flags.timeout) * 1000;
+    let lastPending = '';
+    for (;;) {
+      const result = await readStatus(context);
+      if (!args.flags.wait || result.pending.length === 0) return result;
+      const elapsed = Date.now() - started;
+      if (elapsed >= timeoutMs) {
+        throw new OperationalError(`still pending after ${Math.round(elapsed / 1000)} s (--timeout ${args.flags.timeout}): ${result.pending.join('; ')}; re-run npm run status -- --member ${context.member.name} --wait to keep waiting`);
+      }
+      const summary = result.pending.join('; ');
+      if (summary !== lastPending) out.progress(`waiting (${Math.round(elapsed / 1000)} s, ${now().toISOString()}): ${summary}`);
+      lastPending = summary;
+      await sleep(Number(args.flags.interval) * 1000);
+    }
+  },
+
+  render(result, out) {
+    if (result.network) {
+      const policy = result.network.votingPolicy;
+      out.print(`Network ${result.network.name} (${result.networkId}) ${result.network.status}; approval: ${policy.thresholdComparator} ${policy.thresholdPercentage}% of all members, ${policy.proposalDurationInHours} h\n`);
+    }
+    out.table('Members', MEMBER_COLUMNS, result.members);
+    out.table(`Nodes of ${result.member}`, NODE_COLUMNS, result.nodes);
+    const open = result.proposals.filter((proposal) => proposal.status === 'IN_PROGRESS');
+    const closed = result.proposals.filter((proposal) => proposal.status !== 'IN_PROGRESS');
+    out.table('Proposals', PROPOSAL_COLUMNS, [...open, ...closed.slice(0, RECENT_CLOSED)]);
+    if (closed.length > RECENT_CLOSED) out.print(`(${closed.length - RECENT_CLOSED} older closed proposals not shown; --json lists all)\n`);
+    out.table(`Invitations to ${result.member}'s account`, INVITATION_COLUMNS, result.invitations);
+    if (result.inSync) out.print('Drift: none, the network matches the config.');
+    else out.table('Drift between the network and the config', DRIFT_COLUMNS, result.drift);
+    if (result.pending.length > 0) out.print(`Pending: ${result.pending.join('; ')}`);
+  },
+};
+
+async function readStatus({ consortium, member, out, client, now }: CommandContext): Promise<StatusResult> {
+  const networkId = recordedNetworkId(consortium);
+  const [snapshot, invitations] = await out.during(`reading network ${networkId}`, () =>
+    Promise.all([readNetwork(client, networkId, { actingAs: member }).catch((error: unknown) => notAMember(error, member)), listInvitations(client)]),
+  );
+  const me = snapshot && networkMemberOf(member, snapshot.members);
+  const [fabricNodes, ethereumNodes] = await Promise.all([
+    me?.isOwned ? listNodes(client, networkId, me.id) : Promise.resolve([]),
+    readEthereumNodes(client, member),
+  ]);
+  const nodes: NodeRow[] = [...fabricNodes.map((node) => ({ member: member.name, networkId, ...node })), ...ethereumNodes];
+  const members = (snapshot?.members ?? []).map((candidate): MemberRow => {
+    const configured = consortium.members.find((entry) => entry.memberId === candidate.id || entry.accountId === candidate.accountId);
+    const role = !configured ? 'unknown' : configured.removed ? 'removed' : configured.isFounder ? 'founder' : 'member';
+    return { name: candidate.name, id: candidate.id, accountId: candidate.accountId, status: candidate.status, owned: candidate.isOwned, config: role };
+  });
+  const names = new Map(members.map((row) => [row.id, row.name]));
+  const proposals = [...(snapshot?.proposals ?? [])]
+    .sort((a, b) => b.creationDate.getTime() - a.creationDate.getTime())
+    .map((proposal): ProposalRow => {
+      const eligible = proposal.tally && proposal.tally.yes + proposal.tally.no + proposal.tally.outstanding;
+      return {
+        id: proposal.id,
+        description: proposal.description,
+        proposedBy: proposal.proposedByMemberName ?? names.get(proposal.proposedByMemberId),
+        status: proposal.status,
+        ...proposal.tally,
+        yesNeeded: eligible === undefined || !snapshot ? undefined : (yesVotesNeeded(eligible, snapshot.votingPolicy) ?? null),
+        expiresAt: proposal.expirationDate.toISOString(),
+      };
+    });
+  const drift = snapshot ? computeDrift(consortium, snapshot, now()) : [{ subject: member.name, problem: `account ${member.accountId} has no member in ${networkId}`, fix: `npm run accept-invitation -- --member ${member.name}, then cdktf deploy ${member.name}` }];
+  const pending = [
+    ...members.filter((row) => TRANSITIONAL.includes(row.status)).map((row) => `member ${row.name} ${row.status}`),
+    ...nodes.filter((node) => TRANSITIONAL.includes(node.status)).map((node) => `node ${node.id} ${node.status}`),
+    ...proposals.filter((proposal) => proposal.status === 'IN_PROGRESS').map((proposal) => `proposal ${proposal.id} in progress (${proposal.yes ?? 0} yes, ${proposal.outstanding ?? 0} outstanding)`),
+    ...invitations.filter((invitation) => invitation.status === 'ACCEPTING').map((invitation) => `invitation ${invitation.id} ACCEPTING`),
+  ];
+  return {
+    member: member.name,
+    networkId,
+    readAt: now().toISOString(),
+    network: snapshot && { name: snapshot.name, status: snapshot.status, votingPolicy: snapshot.votingPolicy },
+    members,
+    nodes,
+    proposals,
+    invitations,
+    drift,
+    pending,
+    inSync: drift.length === 0,
+  };
+}
+
+/** An account that has not joined yet cannot read the network; its invitations still show. */
+function notAMember(error: unknown, member: Member): undefined {
+  const cause = error instanceof OperationalError ? (error.cause as Error | undefined) : undefined;
+  if (cause?.name === 'AccessDeniedException' && member.memberId === undefined) return undefined;
+  throw error;
+}
+
+/** Ethereum nodes live in public networks; their endpoints come from GetNode. */
+async function readEthereumNodes(client: ManagedBlockchainClient, member: Member): Promise<NodeRow[]> {
+  const networkIds = [...new Set(member.ethereumNodes.map((node) => node.networkId))];
+  const rows: NodeRow[] = [];
+  for (const networkId of networkIds) {
+    const nodes = await listNodes(client, networkId);
+    rows.push(
+      ...(await mapConcurrently(nodes, 8, async (node): Promise<NodeRow> => {
+        const { Node } = await client.send(new GetNodeCommand({ NetworkId: networkId, NodeId: node.id }));
+        const ethereum = Node?.FrameworkAttributes?.Ethereum;
+        return { member: member.name, networkId, ...node, httpEndpoint: ethereum?.HttpEndpoint, webSocketEndpoint: ethereum?.WebSocketEndpoint };
+      })),
+    );
+  }
+  return rows;
+}
+
+const MEMBER_COLUMNS: Column<MemberRow>[] = [
+  { title: 'NAME', value: (row) => row.name },
+  { title: 'ID', value: (row) => row.id },
+  { title: 'ACCOUNT', value: (row) => row.accountId },
+  { title: 'STATUS', value: (row) => row.status },
+  { title: 'CONFIG', value: (row) => row.config },
+  { title: 'OWNED', value: (row) => (row.owned ? 'yes' : '') },
+];
+
+const NODE_COLUMNS: Column<NodeRow>[] = [
+  { title: 'NODE', value: (row) => row.id },
+  { title: 'NETWORK', value: (row) => row.networkId },
+  { title: 'TYPE', value: (row) => row.instanceType },
+  { title: 'AZ', value: (row) => row.availabilityZone },
+  { title: 'STATUS', value: (row) => row.status },
+  { title: 'ENDPOINTS', value: (row) => [row.httpEndpoint, row.webSocketEndpoint].filter(Boolean).join(' ') },
+];
+
+const PROPOSAL_COLUMNS: Column<ProposalRow>[] = [
+  { title: 'PROPOSAL', value: (row) => row.id },
+  { title: 'DESCRIPTION', value: (row) => row.description ?? '' },
+  { title: 'BY', value: (row) => row.proposedBy ?? '' },
+  { title: 'STATUS', value: (row) => row.status },
+  { title: 'YES', value: (row) => (row.yes === undefined ? '' : String(row.yes)), alignRight: true },
+  { title: 'NO', value: (row) => (row.no === undefined ? '' : String(row.no)), alignRight: true },
+  { title: 'OUTSTANDING', value: (row) => (row.outstanding === undefined ? '' : String(row.outstanding)), alignRight: true },
+  { title: 'NEEDS', value: (row) => (row.yesNeeded === undefined ? '' : row.yesNeeded === null ? 'never' : `${row.yesNeeded} yes`) },
+  { title: 'EXPIRES', value: (row) => row.expiresAt },
+];
+
+const INVITATION_COLUMNS: Column<InvitationView>[] = [
+  { title: 'INVITATION', value: (row) => row.id },
+  { title: 'NETWORK', value: (row) => `${row.networkName ?? ''} ${row.networkId}`.trim() },
+  { title: 'STATUS', value: (row) => row.status },
+  { title: 'EXPIRES', value: (row) => row.expirationDate.toISOString() },
+];
+
+const DRIFT_COLUMNS: Column<DriftItem>[] = [
+  { title: 'SUBJECT', value: (row) => row.subject },
+  { title: 'PROBLEM', value: (row) => row.problem },
+  { title: 'FIX', value: (row) => row.fix },
+];
+
+if (require.main === module) void runCommand(status);
