@@ -37,9 +37,13 @@ export interface RunningSimulator {
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const creationDelayMs = opts.nodeCreationDelayMs ?? 0;
+  if (!(Number.isFinite(creationDelayMs) && creationDelayMs >= 0)) {
+    throw new RangeError(`nodeCreationDelayMs must be a number of ms >= 0, not ${creationDelayMs}`);
+  }
   const simulator = new Simulator({
     stateFile: opts.stateFile,
-    creationDelayMs: opts.nodeCreationDelayMs ?? 0,
+    creationDelayMs,
     faults: opts.faults,
     now: opts.now,
   });
