@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
+import { createAmbClient } from '../lib/amb-client';
 import { runMain } from '../lib/cli';
 import { loadConsortium } from '../lib/config';
 import { renderDiagramDocument } from '../lib/diagram';
@@ -57,7 +57,7 @@ export function main(argv: readonly string[] = process.argv.slice(2)): Promise<v
     }
     const consortium = loadConsortium();
     const live = options.live
-      ? await readNetworkStatus(new ManagedBlockchainClient({ region: consortium.network.region, maxAttempts: 5, retryMode: 'standard' }), consortium)
+      ? await readNetworkStatus(createAmbClient({ region: consortium.network.region }), consortium)
       : undefined;
     const document = renderDiagramDocument(consortium, live);
     if (options.stdout) {

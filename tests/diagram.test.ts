@@ -14,7 +14,8 @@ import {
 } from '@aws-sdk/client-managedblockchain';
 import { loadConsortium, type Consortium } from '../lib/config';
 import { renderDiagramDocument, renderFlowchart, type LiveStatus } from '../lib/diagram';
-import { matchNodesToPeers, type NodeFact } from '../lib/network-status';
+import type { NodeView } from '../lib/governance/ledger-record';
+import { matchNodesToPeers } from '../lib/network-status';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
 import { generateConsortium } from './helpers/generate-consortium';
 import { startSimulator, type RunningSimulator } from '../sim';
@@ -243,7 +244,7 @@ describe('live statuses (rendering)', () => {
 
 describe('matching nodes to peers', () => {
   const peers = sample().members.find((member) => member.name === 'filmmaker')!.peers;
-  const node = (id: string, availabilityZone: string, createdAt: number, status = 'AVAILABLE', instanceType = 'bc.t3.medium'): NodeFact => ({ id, status, instanceType, availabilityZone, createdAt });
+  const node = (id: string, availabilityZone: string, createdAt: number, status = 'AVAILABLE', instanceType = 'bc.t3.medium'): NodeView => ({ id, status, instanceType, availabilityZone, creationDate: new Date(createdAt) });
 
   test('pairs each peer with the oldest node of its instance type and AZ, and reports the rest', () => {
     const result = matchNodesToPeers(peers, [node('nd-3', 'us-east-1a', 30), node('nd-2', 'us-east-1b', 20), node('nd-1', 'us-east-1a', 10)]);
@@ -319,7 +320,7 @@ describe('the command', () => {
       AWS_SECRET_ACCESS_KEY: 'example',
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^GetNetwork on n-MWY63ZJZU5HGNCMBQER7IN6OIU failed \(.*ECONNREFUSED.*\): check the AWS credentials .*AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN/m);
+    expect(result.stderr).toMatch(/^GetNetwork on n-MWY63ZJZU5HGNCMBQER7IN6OIU: cannot reach http:\/\/127\.0\.0\.1:9 \(from AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN; is it running\?\): ECONNREFUSED.*; or drop --live for the diagram from the config alone$/m);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stdout).toBe('');
   });
@@ -433,7 +434,7 @@ describe('--live against the AMB simulator', () => {
         AWS_SECRET_ACCESS_KEY: 'simulated',
       });
       expect(result.status).toBe(1);
-      expect(result.stderr).toMatch(/^GetNetwork on n-NOSUCHNETWORK failed \(ResourceNotFoundException: .*\): check network\.id in consortium\.yaml/m);
+      expect(result.stderr).toMatch(/^GetNetwork: network n-NOSUCHNETWORK was not found in us-east-1 \(.*\): check network\.id in consortium\.yaml/m);
       expect(result.stdout).toBe('');
     } finally {
       writeFileSync(consortiumFile, original);

@@ -11,7 +11,7 @@ const ROOT = join(__dirname, '..');
 const WORKFLOW_NAMES = ['pull-request', 'deploy', 'governance'] as const;
 const GOVERNANCE_SCRIPTS = ['sync', 'propose', 'vote', 'accept-invitation'] as const;
 
-type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string; id?: string };
+type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string; id?: string; 'continue-on-error'?: boolean };
 type Job = {
   name?: string;
   needs?: string | string[];
@@ -232,12 +232,20 @@ describe('governance.yml', () => {
     expect(needsOf(workflow.jobs.vote)).toContain('propose');
   });
 
-  test("accept-invitation opens a pull request with the invitee's member file", () => {
+  test("accept-invitation opens a pull request with the invitee's member file once it has recorded an invitation", () => {
     const job = workflow.jobs['accept-invitation'];
+    const accept = job.steps.find((step) => step.run?.startsWith('npm run accept-invitation'))!;
     const pr = job.steps.find((step) => step.uses?.startsWith('peter-evans/create-pull-request@'))!;
-    expect(job.steps.indexOf(pr)).toBeGreaterThan(job.steps.findIndex((step) => step.run?.startsWith('npm run accept-invitation')));
+    expect(job.steps.indexOf(pr)).toBeGreaterThan(job.steps.indexOf(accept));
+    expect(pr.if).toBe(`steps.${accept.id}.outcome == 'success'`);
     expect(pr.with!['add-paths']).toBe('${{ env.CONSORTIUM_DIR }}/${{ matrix.member }}.yaml');
     expect(pr.with!.branch).toBe('governance/accept-invitation-${{ matrix.member }}');
+  });
+
+  test('an invitee with no pending invitation yet does not fail the run', () => {
+    const accept = workflow.jobs['accept-invitation'].steps.find((step) => step.run?.startsWith('npm run accept-invitation'))!;
+    expect(accept['continue-on-error']).toBe(true);
+    for (const { job } of allJobs()) for (const step of job.steps) if (step !== accept) expect(step['continue-on-error']).toBeUndefined();
   });
 
   test('skips a selection that is empty rather than failing on an empty matrix', () => {
