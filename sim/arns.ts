@@ -4,10 +4,10 @@
  */
 
 /** Resource types as they appear in ARNs, and the record collection each lives in. */
-export const ARN_RESOURCE_TYPES = ['networks', 'members', 'nodes', 'proposals', 'invitations'] as const;
+const ARN_RESOURCE_TYPES = ['networks', 'members', 'nodes', 'proposals', 'invitations'] as const;
 export type ArnResourceType = (typeof ARN_RESOURCE_TYPES)[number];
 
-export function partitionOf(region: string): string {
+function partitionOf(region: string): string {
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   if (region.startsWith('cn-')) return 'aws-cn';
   return 'aws';

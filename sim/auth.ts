@@ -7,8 +7,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Caller } from './operations';
 
-export const DEFAULT_ACCOUNT = '000000000000';
-export const DEFAULT_REGION = 'us-east-1';
+const DEFAULT_ACCOUNT = '000000000000';
+const DEFAULT_REGION = 'us-east-1';
 
 const CREDENTIAL = /Credential=([^/,\s]+)\/[^/]*\/([^/]+)\//;
 const ACCOUNT_ID = /^\d{12}$/;

@@ -17,7 +17,7 @@ export interface FaultSettings {
   readonly seed?: number;
 }
 
-export const DEFAULT_FAULT_SEED = 1;
+const DEFAULT_FAULT_SEED = 1;
 
 export class FaultInjector {
   private settings: Required<FaultSettings> = { throttleRate: 0, serverErrorRate: 0, latencyMs: 0, seed: DEFAULT_FAULT_SEED };

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const ID_LENGTH = 26;
 
-export const ID_PREFIX = {
+const ID_PREFIX = {
   network: 'n-',
   member: 'm-',
   node: 'nd-',
@@ -12,7 +12,7 @@ export const ID_PREFIX = {
   invitation: 'i-',
 } as const;
 
-export type ResourceKind = keyof typeof ID_PREFIX;
+type ResourceKind = keyof typeof ID_PREFIX;
 
 export function newId(kind: ResourceKind): string {
   const bytes = randomBytes(ID_LENGTH);

@@ -49,7 +49,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   });
   const server = await listen((request) => simulator.handle(request), opts.port ?? 0);
   return {
-    endpoint: `http://127.0.0.1:${server.port}`,
+    endpoint: server.endpoint,
     advanceClock: (ms) => simulator.advanceClock(ms),
     setFaults: (faults) => simulator.setFaults(faults),
     requestCount: () => simulator.requestCount(),

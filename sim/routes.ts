@@ -9,7 +9,10 @@ import type { OperationName } from './operations';
 
 interface RouteSpec {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** `{label}` binds one path segment, `{label+}` the rest of the path. */
+  /**
+   * `{label}` binds one path segment, `{label+}` the rest of the path: clients percent-encode
+   * the slash in a resource ARN, but one that does not still reaches the right operation.
+   */
   readonly path: string;
   readonly operation: OperationName;
   readonly query?: readonly string[];
@@ -132,11 +135,9 @@ function queryValue(name: string, values: string[]): unknown {
   switch (QUERY_TYPES[name]) {
     case 'list':
       return values;
-    case 'integer': {
-      const value = Number(values[0]);
+    case 'integer':
       if (!/^-?\d+$/.test(values[0])) throw invalidRequest(`${name} must be an integer, not "${values[0]}"`);
-      return value;
-    }
+      return Number(values[0]);
     case 'boolean':
       if (values[0] !== 'true' && values[0] !== 'false') throw invalidRequest(`${name} must be true or false`);
       return values[0] === 'true';

@@ -14,7 +14,7 @@ import type { InputReader } from './input';
 import type { Tags } from './state';
 
 /** AMB's resource tag limit; TagResource checks it against the merged set. */
-export const MAX_TAGS_PER_RESOURCE = 50;
+const MAX_TAGS_PER_RESOURCE = 50;
 const DESCRIPTION_MAX = 128;
 const ARN_SHAPE = /^arn:.+:.+:.+:.+:.+/;
 /** What GetMember and GetNode report when the caller chose no customer managed key. */

@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { SimResponse } from './responses';
 import type { SimRequest } from './simulator';
 
-export const LOOPBACK = '127.0.0.1';
+const LOOPBACK = '127.0.0.1';
 
 export interface HttpServer {
-  readonly port: number;
+  /** http://127.0.0.1:PORT */
+  readonly endpoint: string;
   close(): Promise<void>;
 }
 
@@ -42,7 +43,7 @@ export function listen(handler: RequestHandler, port: number): Promise<HttpServe
     server.listen(port, LOOPBACK, () => {
       server.off('error', reject);
       resolve({
-        port: (server.address() as AddressInfo).port,
+        endpoint: `http://${LOOPBACK}:${(server.address() as AddressInfo).port}`,
         close: () =>
           new Promise<void>((done, fail) => {
             server.close((error) => (error ? fail(error) : done()));

@@ -62,14 +62,15 @@ export class Simulator implements AdminControls {
       return errorOfType(404, 'UnknownOperationException', `No AMB operation serves ${request.method} ${url.pathname}.`);
     }
 
-    const settled = this.lifecycle.settle(this.state, this.clock.now());
+    const now = this.clock.now();
+    const settled = this.lifecycle.settle(this.state, now);
     const writes = request.method !== 'GET';
     try {
       const input = InputReader.of(bindInput(match, url.searchParams, request.body));
       const context = {
         state: this.state,
         caller: callerFrom(request.headers),
-        now: this.clock.now(),
+        now,
         creationDelayMs: this.settings.creationDelayMs,
         schedule: (at: number) => this.lifecycle.schedule(at),
       };
