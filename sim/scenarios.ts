@@ -2,15 +2,9 @@
  * Ready-made network states on a running simulator, for tests and benchmarks that need a
  * network with more than one member and proposals still open.
  */
-import {
-  CreateMemberCommand,
-  CreateNetworkCommand,
-  CreateProposalCommand,
-  ListInvitationsCommand,
-  VoteOnProposalCommand,
-  type ManagedBlockchainClient,
-} from '@aws-sdk/client-managedblockchain';
+import { CreateProposalCommand, ListInvitationsCommand, VoteOnProposalCommand, type ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
 import { createAmbClient } from '../lib/amb-client';
+import { createJoiningMember, createNetworkAsFounder } from '../lib/rehearsal/stand-in-deploy';
 import type { Consortium } from '../lib/config/types';
 import type { RunningSimulator } from './index';
 
@@ -36,44 +30,20 @@ export interface TwoMemberNetwork {
 }
 
 /**
- * The sample consortium's network with its founder (filmmaker) and ott-vendor-1 joined, the
- * network's voting policy as configured.
+ * The sample consortium's network with its founder (filmmaker) and ott-vendor-1 joined, made
+ * the way the rehearsal stands in for their deploys.
  */
 export async function twoMemberNetwork(sim: RunningSimulator, consortium: Consortium): Promise<TwoMemberNetwork> {
   const founder = clientFor(sim, consortium, 'filmmaker');
   const vendor = clientFor(sim, consortium, 'ott-vendor-1');
-  const vendorAccount = consortium.members.find((m) => m.name === 'ott-vendor-1')!.accountId;
-  const adminPassword = 'Simulated1Password';
-  const { network } = consortium;
-  const created = await founder.send(
-    new CreateNetworkCommand({
-      Name: network.name,
-      Framework: 'HYPERLEDGER_FABRIC',
-      FrameworkVersion: network.frameworkVersion,
-      FrameworkConfiguration: { Fabric: { Edition: network.edition } },
-      VotingPolicy: {
-        ApprovalThresholdPolicy: {
-          ThresholdPercentage: network.voting.thresholdPercentage,
-          ProposalDurationInHours: network.voting.proposalDurationInHours,
-          ThresholdComparator: network.voting.thresholdComparator,
-        },
-      },
-      MemberConfiguration: { Name: 'filmmaker', FrameworkConfiguration: { Fabric: { AdminUsername: 'filmadmin', AdminPassword: adminPassword } } },
-    }),
+  const memberNamed = (name: string) => consortium.members.find((m) => m.name === name)!;
+  const { networkId, memberId: founderId } = await createNetworkAsFounder(founder, consortium, memberNamed('filmmaker'), 'scenario');
+  const invite = await founder.send(
+    new CreateProposalCommand({ NetworkId: networkId, MemberId: founderId, Actions: { Invitations: [{ Principal: memberNamed('ott-vendor-1').accountId }] } }),
   );
-  const networkId = created.NetworkId!;
-  const founderId = created.MemberId!;
-  const invite = await founder.send(new CreateProposalCommand({ NetworkId: networkId, MemberId: founderId, Actions: { Invitations: [{ Principal: vendorAccount }] } }));
   await founder.send(new VoteOnProposalCommand({ NetworkId: networkId, ProposalId: invite.ProposalId!, VoterMemberId: founderId, Vote: 'YES' }));
   const { Invitations } = await vendor.send(new ListInvitationsCommand({}));
-  const joined = await vendor.send(
-    new CreateMemberCommand({
-      NetworkId: networkId,
-      InvitationId: Invitations![0].InvitationId!,
-      MemberConfiguration: { Name: 'ott-vendor-1', FrameworkConfiguration: { Fabric: { AdminUsername: 'ott1admin', AdminPassword: adminPassword } } },
-    }),
-  );
-  const vendorId = joined.MemberId!;
+  const vendorId = await createJoiningMember(vendor, networkId, { ...memberNamed('ott-vendor-1'), invitationId: Invitations![0].InvitationId! });
   return {
     networkId,
     founderId,

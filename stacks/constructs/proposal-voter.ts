@@ -161,34 +161,28 @@ export class ProposalVoter extends Construct {
       }),
     });
 
-    this.errorAlarm = new CloudwatchMetricAlarm(this, 'errors', {
-      alarmName: `${functionName}-errors`,
-      alarmDescription: `The AMB voter of ${member.name} failed; see log group ${logGroup.name}`,
-      namespace: 'AWS/Lambda',
-      metricName: 'Errors',
-      dimensions: { FunctionName: this.function.functionName },
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions,
-      okActions: alarmActions,
-    });
-    new CloudwatchMetricAlarm(this, 'dead-letters', {
-      alarmName: `${functionName}-dead-letters`,
-      alarmDescription: `Proposal events the AMB voter of ${member.name} could not handle; inspect queue ${functionName}-dlq`,
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensions: { QueueName: this.deadLetterQueue.name },
-      statistic: 'Maximum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions,
-    });
+    const alarm = (alarmId: string, metric: { namespace: string; metricName: string; dimensions: Record<string, string>; statistic: string }, description: string) =>
+      new CloudwatchMetricAlarm(this, alarmId, {
+        ...metric,
+        alarmName: `${functionName}-${alarmId}`,
+        alarmDescription: description,
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+        alarmActions,
+        okActions: alarmActions,
+      });
+    this.errorAlarm = alarm(
+      'errors',
+      { namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: { FunctionName: this.function.functionName }, statistic: 'Sum' },
+      `The AMB voter of ${member.name} failed; see log group ${logGroup.name}`,
+    );
+    alarm(
+      'dead-letters',
+      { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: { QueueName: this.deadLetterQueue.name }, statistic: 'Maximum' },
+      `Proposal events the AMB voter of ${member.name} could not handle; inspect queue ${functionName}-dlq`,
+    );
   }
 }
