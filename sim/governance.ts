@@ -2,6 +2,9 @@
  * AMB's approval arithmetic. The threshold is a percentage of ALL members entitled to vote,
  * not of the votes cast, so a proposal can be decided before everyone has voted: approved as
  * soon as the YES votes meet the threshold, rejected as soon as they no longer can.
+ *
+ * Deliberately written apart from lib/governance/threshold.ts: the simulator is the oracle the
+ * governance scripts are tested against, so it must not share their arithmetic (or its bugs).
  */
 import type { ThresholdComparator } from '../lib/amb';
 
