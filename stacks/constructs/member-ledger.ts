@@ -3,11 +3,11 @@ import { CloudformationStack } from '@cdktf/provider-aws/lib/cloudformation-stac
 import type { Consortium, Member } from '../../lib/config';
 import { LEDGER_OUTPUTS, ledgerTemplate } from '../ledger-template';
 
-/** Stack policy of every ledger stack: updates in place are allowed, replacements and removals are not. */
+/** Stack policy of every ledger stack: resources may change in place, never be replaced. */
 export const LEDGER_STACK_POLICY = {
   Statement: [
-    { Effect: 'Deny', Action: ['Update:Replace', 'Update:Delete'], Principal: '*', Resource: '*' },
-    { Effect: 'Allow', Action: 'Update:Modify', Principal: '*', Resource: '*' },
+    { Effect: 'Deny', Action: 'Update:Replace', Principal: '*', Resource: '*' },
+    { Effect: 'Allow', Action: ['Update:Modify', 'Update:Delete'], Principal: '*', Resource: '*' },
   ],
 } as const;
 
@@ -38,8 +38,8 @@ export class MemberLedger extends Construct {
       name: `amb-${consortium.network.name}-${member.name}-ledger`,
       templateBody: JSON.stringify(ledgerTemplate(consortium, member)),
       // Server-side guard beside the synth-time refusals: CloudFormation itself rejects any
-      // update that would replace or remove a ledger resource (a changed network setting,
-      // peer instance type or AZ), and rolls the update back.
+      // update that would replace a ledger resource (a changed network setting, peer instance
+      // type or AZ) and rolls it back. Removal needs no guard: Retain keeps the resource.
       policyBody: JSON.stringify(LEDGER_STACK_POLICY),
       // Creating a network takes about 30 minutes, a member or a peer about 10.
       timeouts: { create: '90m', update: '90m', delete: '60m' },
