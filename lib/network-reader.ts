@@ -85,7 +85,7 @@ export async function listMembers(client: ManagedBlockchainClient, networkId: st
   const members: NetworkMember[] = [];
   for await (const page of paginateListMembers({ client, pageSize: LIST_PAGE_SIZE.members }, { NetworkId: networkId })) {
     for (const summary of page.Members ?? []) {
-      members.push({ id: summary.Id!, name: summary.Name ?? '', accountId: accountOfArn(summary.Arn), status: summary.Status ?? 'UNKNOWN', isOwned: summary.IsOwned === true });
+      members.push({ id: summary.Id!, name: summary.Name ?? '', accountId: accountOfArn(summary.Arn), status: summary.Status ?? 'UNKNOWN', isOwned: summary.IsOwned === true, creationDate: summary.CreationDate });
     }
   }
   return members;

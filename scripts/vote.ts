@@ -14,8 +14,8 @@ export interface VoteEntry {
   readonly proposalId: string;
   readonly description?: string;
   readonly vote: VoteChoice;
-  /** cast now, already-cast (earlier run), would-cast (dry run), abstained (nothing cast), failed */
-  readonly outcome: 'cast' | 'already-cast' | 'would-cast' | 'abstained' | 'failed';
+  /** cast now, already-cast (earlier run), would-cast (dry run), abstained (nothing cast), not-eligible (made before this member joined), failed */
+  readonly outcome: 'cast' | 'already-cast' | 'would-cast' | 'abstained' | 'not-eligible' | 'failed';
   readonly reason: string;
 }
 
@@ -49,7 +49,9 @@ export const vote: Command<VoteResult> = {
       }
       const decision = decideVote(consortium, member.name, { id: proposal.id, actions: proposal.actions ?? { invitations: [], removals: [] } });
       const entry = { proposalId: proposal.id, description: proposal.description, vote: decision.vote, reason: decision.reason };
-      if (decision.vote === 'ABSTAIN') {
+      if (me.creationDate !== undefined && proposal.creationDate < me.creationDate) {
+        decisions.push({ ...entry, outcome: 'not-eligible', reason: `made on ${proposal.creationDate.toISOString()}, before ${member.name} joined: AMB counts only the members of that time` });
+      } else if (decision.vote === 'ABSTAIN') {
         decisions.push({ ...entry, outcome: 'abstained' });
       } else if (args.dryRun) {
         decisions.push({ ...entry, outcome: 'would-cast' });

@@ -218,6 +218,19 @@ describe('sync, configure-logging and status', () => {
     expect(waited.stderr).toContain('waiting');
     expect(waited.result!.members.find((member) => member.name === 'bank')?.status).toBe('AVAILABLE');
   });
+
+  it('casts no vote on a proposal made before the member joined, which AMB would refuse', async () => {
+    const networkId = harness.consortium().network.id!;
+    const filmmaker = harness.member('filmmaker');
+    const { ProposalId } = await harness.clientFor(filmmaker).send(new CreateProposalCommand({ NetworkId: networkId, MemberId: filmmaker.memberId, Actions: { Invitations: [{ Principal: STRANGER }] } }));
+    await harness.clientFor(filmmaker).send(new VoteOnProposalCommand({ NetworkId: networkId, ProposalId, VoterMemberId: filmmaker.memberId, Vote: 'YES' }));
+    await harness.join('ott-vendor-1');
+    const votes = calls(harness, 'VoteOnProposal');
+    const run = await harness.run(vote, 'ott-vendor-1');
+    expect(run.exitCode).toBe(0);
+    expect(run.result!.decisions.map((entry) => [entry.proposalId, entry.outcome])).toEqual([[ProposalId, 'not-eligible']]);
+    expect(calls(harness, 'VoteOnProposal')).toBe(votes);
+  });
 });
 
 describe('status with Ethereum nodes', () => {

@@ -12,6 +12,8 @@ export interface NetworkMember {
   readonly status: string;
   /** Owned by the account whose credentials read the snapshot. */
   readonly isOwned: boolean;
+  /** When the member was created; AMB lets only members that existed when a proposal was made vote on it. */
+  readonly creationDate?: Date;
 }
 
 export interface RemovalTarget {
