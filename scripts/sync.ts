@@ -64,7 +64,7 @@ export const sync: Command<SyncResult> = {
       const match = buildLedgerRecord(configured, networkId, inNetwork.id, nodes, recordedPeers);
       const recording = recordInYamlFile(configured.file, [{ path: ['ledger'], value: match.record, comment: LEDGER_COMMENT }], { dryRun: args.dryRun });
       if (recording.reformatted) out.warn(`${configured.file}: the YAML writer re-spaced lines it did not edit; review the diff before committing`);
-      files.push({ file: configured.file, what: `ledger of ${configured.name} (${inNetwork.id}, ${match.record.peers?.length ?? 0} peers)`, outcome: outcomeOf(recording.changed) });
+      files.push({ file: configured.file, what: `ledger of ${configured.name} (${inNetwork.id}, ${peerCount(match.record.peers?.length ?? 0)})`, outcome: outcomeOf(recording.changed) });
       ledgers.push(match.record);
       for (const node of match.unmatchedNodes) {
         out.warn(`${configured.name}: node ${node.id} (${node.instanceType}, ${node.availabilityZone}) matches no peer in ${configured.file}; add a peer for it or delete the node`);
@@ -87,6 +87,10 @@ export const sync: Command<SyncResult> = {
     if (result.files.some((file) => file.outcome === 'recorded')) out.print('Commit the changed files so every member\'s pipeline sees them.');
   },
 };
+
+function peerCount(count: number): string {
+  return `${count} peer${count === 1 ? '' : 's'}`;
+}
 
 /** The network named in consortium.yaml that these credentials take part in; exactly one, or an error. */
 async function discoverNetwork(client: ManagedBlockchainClient, consortium: Consortium): Promise<string> {

@@ -81,6 +81,7 @@ export const vote: Command<VoteResult> = {
       result.decisions,
     );
     if (result.alreadyVoted.length > 0) out.print(`Already voted on: ${result.alreadyVoted.join(', ')}`);
+    else if (result.decisions.length === 0) out.print(`No proposal in progress: nothing for ${result.member} to vote on.`);
   },
 
   failures(result) {
