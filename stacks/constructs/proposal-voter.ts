@@ -13,7 +13,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { partitionOf } from '../../lib/amb';
 import type { Consortium, Member } from '../../lib/config';
-import { voterPackageDir, voterSettings } from '../voter/bundle';
+import { voterPackage, voterSettings } from '../voter/bundle';
 
 /**
  * AMB's EventBridge reference calls the event "Proposal Status Change"; its developer guide
@@ -97,7 +97,7 @@ export class ProposalVoter extends Construct {
       }),
     });
 
-    const asset = new TerraformAsset(this, 'package', { path: voterPackageDir(voterSettings(consortium, member.name)), type: AssetType.ARCHIVE });
+    const asset = new TerraformAsset(this, 'package', { path: voterPackage(voterSettings(consortium, member.name)), type: AssetType.FILE });
     this.function = new LambdaFunction(this, 'function', {
       functionName,
       description: `Votes on AMB proposals for ${member.name} by the rules in ${member.name}.yaml`,
@@ -105,7 +105,7 @@ export class ProposalVoter extends Construct {
       runtime: 'nodejs22.x',
       handler: 'index.handler',
       filename: asset.path,
-      sourceCodeHash: asset.assetHash,
+      sourceCodeHash: Fn.filebase64sha256(asset.path),
       timeout: 120,
       memorySize: 256,
       environment: { variables: { NETWORK_ID: props.networkId, MEMBER_ID: props.memberId } },

@@ -1,22 +1,23 @@
 /**
  * Builds the voter's deployment package at synth: one esbuild bundle of stacks/voter/index.ts
  * (the SDK client and lib/governance included, minified, no source paths that depend on the
- * checkout), plus the member's settings file. Same input, same bytes, so the asset hash is
- * stable and an unchanged config plans no change.
+ * checkout), plus the member's settings file, zipped reproducibly. Same input, same bytes, so
+ * the asset hash is stable and an unchanged config plans no change.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Consortium } from '../../lib/config/types';
 import { SETTINGS_FILE, type VoterSettings } from './handler';
+import { zip } from './zip';
 
 const ROOT = join(__dirname, '..', '..');
-let bundled: string | undefined;
+let bundled: Buffer | undefined;
 
 /** The bundle's JavaScript, built once per process: every member's package shares it. */
-export function voterBundle(): string {
+export function voterBundle(): Buffer {
   if (bundled === undefined) {
     const result = buildSync({
       absWorkingDir: ROOT,
@@ -31,7 +32,7 @@ export function voterBundle(): string {
       write: false,
       logLevel: 'silent',
     });
-    bundled = result.outputFiles[0].text;
+    bundled = Buffer.from(result.outputFiles[0].contents);
   }
   return bundled;
 }
@@ -48,16 +49,22 @@ export function voterSettings(consortium: Consortium, member: string): VoterSett
   };
 }
 
-/** A directory holding index.js and the member's settings, named by the hash of both. */
-export function voterPackageDir(settings: VoterSettings): string {
-  const code = voterBundle();
-  const settingsText = `${JSON.stringify(settings, null, 2)}\n`;
-  const hash = createHash('sha256').update(code).update('\0').update(settingsText).digest('hex').slice(0, 32);
-  const dir = join(tmpdir(), 'amb-voter-packages', hash);
-  if (!existsSync(join(dir, SETTINGS_FILE))) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'index.js'), code);
-    writeFileSync(join(dir, SETTINGS_FILE), settingsText);
+/**
+ * The member's deployment package (index.js and its settings), as a zip file named by the
+ * hash of its content. Built here rather than by a cdktf ARCHIVE asset so that the bytes are
+ * reproducible and the bundle is compressed once, not once per member stack.
+ */
+export function voterPackage(settings: VoterSettings): string {
+  const settingsText = Buffer.from(`${JSON.stringify(settings, null, 2)}\n`);
+  const archive = zip([
+    { name: 'index.js', data: voterBundle() },
+    { name: SETTINGS_FILE, data: settingsText },
+  ]);
+  const hash = createHash('sha256').update(archive).digest('hex').slice(0, 32);
+  const path = join(tmpdir(), 'amb-voter-packages', `voter-${hash}.zip`);
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, archive);
   }
-  return dir;
+  return path;
 }
