@@ -245,6 +245,7 @@ function countProposals(final: StatusResult): Record<string, number> {
   return counts;
 }
 
+/** Runs in `finally`: a simulator that fails to stop must not hide the rehearsal's own error. */
 async function stopQuietly(sim: RunningSimulator): Promise<void> {
   await sim.stop().catch(() => undefined);
 }
