@@ -5,13 +5,28 @@
 import { App } from 'cdktf';
 import { runMain } from '../lib/cli';
 import { loadConsortium, type Consortium } from '../lib/config';
-import { MemberStack } from './member-stack';
+import { UsageError } from '../lib/errors';
+import { MemberStack, type StackRole } from './member-stack';
 
-export function synthesize(consortium: Consortium, outdir?: string): App {
+export function synthesize(consortium: Consortium, outdir?: string, role: StackRole = 'deploy'): App {
   const app = new App(outdir === undefined ? {} : { outdir });
-  for (const member of consortium.members) new MemberStack(app, { consortium, member });
+  for (const member of consortium.members) new MemberStack(app, { consortium, member, role });
   app.synth();
   return app;
+}
+
+/** AMB_ROLE=plan synthesizes stacks that assume each member's read-only plan role. */
+export function stackRoleOf(env: NodeJS.ProcessEnv): StackRole {
+  const value = env.AMB_ROLE ?? 'deploy';
+  if (value !== 'deploy' && value !== 'plan') throw new UsageError(`AMB_ROLE=${value} is not a stack role (allowed: deploy, plan)`);
+  return value;
+}
+
+export function planRoleNotice(consortium: Consortium, role: StackRole): string[] {
+  if (role !== 'plan') return [];
+  return consortium.members
+    .filter((member) => member.planRoleArn === undefined)
+    .map((member) => `${member.name}: no planRoleArn, so its plan assumes the deploy role; give it a read-only planRoleArn`);
 }
 
 export function networkLayerOnlyNotice(consortium: Consortium): string[] {
@@ -23,9 +38,10 @@ export function networkLayerOnlyNotice(consortium: Consortium): string[] {
 /** `npm run synth`: validate the consortium in CONSORTIUM_DIR and write every member's stack. */
 export function main(): Promise<void> {
   return runMain(() => {
+    const role = stackRoleOf(process.env);
     const consortium = loadConsortium();
-    for (const line of networkLayerOnlyNotice(consortium)) process.stderr.write(`${line}\n`);
-    synthesize(consortium);
+    for (const line of [...networkLayerOnlyNotice(consortium), ...planRoleNotice(consortium, role)]) process.stderr.write(`${line}\n`);
+    synthesize(consortium, undefined, role);
   });
 }
 

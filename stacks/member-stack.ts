@@ -15,6 +15,19 @@ export interface MemberStackProps {
   readonly consortium: Consortium;
   /** The member this stack belongs to; deployed with that member's credentials only. */
   readonly member: Member;
+  /**
+   * Which of the member's roles Terraform assumes: `deploy`, or `plan` for a pull-request
+   * plan (the member's read-only planRoleArn, when it has one).
+   * @default 'deploy'
+   */
+  readonly role?: StackRole;
+}
+
+export type StackRole = 'deploy' | 'plan';
+
+/** The role a stack assumes for its provider and its state. */
+export function roleArnFor(member: Member, role: StackRole = 'deploy'): string {
+  return role === 'plan' ? (member.planRoleArn ?? member.deployRoleArn) : member.deployRoleArn;
 }
 
 /**
@@ -39,13 +52,15 @@ export class MemberStack extends TerraformStack {
   constructor(scope: Construct, props: MemberStackProps) {
     const { consortium, member } = props;
     super(scope, member.name);
+    const roleArn = roleArnFor(member, props.role);
+    const role = props.role ?? 'deploy';
     const region = consortium.network.region;
     const namePrefix = `${consortium.network.name}-${member.name}`;
 
     new AwsProvider(this, 'aws', {
       region,
       allowedAccountIds: [member.accountId],
-      assumeRole: [{ roleArn: member.deployRoleArn, sessionName: `amb-deploy-${member.name}`.slice(0, 64) }],
+      assumeRole: [{ roleArn, sessionName: `amb-${role}-${member.name}`.slice(0, 64) }],
       defaultTags: [
         {
           tags: {
@@ -62,7 +77,7 @@ export class MemberStack extends TerraformStack {
       key: member.stateBackend.key,
       region: member.stateBackend.region,
       encrypt: true,
-      assumeRole: { roleArn: member.deployRoleArn, sessionName: `amb-state-${member.name}`.slice(0, 64) },
+      assumeRole: { roleArn, sessionName: `amb-state-${role}-${member.name}`.slice(0, 64) },
     });
     // S3-native state locking (Terraform >= 1.10); cdktf 0.21 has no typed field for it.
     backend.addOverride('use_lockfile', true);

@@ -25,28 +25,28 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses a peer instance type AMB does not offer',
     apply: (f) => f.edit('bank.yaml', 'instanceType: bc.t3.medium', 'instanceType: bc.t3.tiny'),
     expected: [
-      'members/bank.yaml:13:19 peers[0].instanceType: "bc.t3.tiny" is not one of the allowed values (allowed: bc.t3.small, bc.t3.medium, bc.t3.large, bc.t3.xlarge, bc.m5.large, bc.m5.xlarge, bc.m5.2xlarge, bc.m5.4xlarge, bc.c5.large, bc.c5.xlarge, bc.c5.2xlarge, bc.c5.4xlarge)',
+      'members/bank.yaml:14:19 peers[0].instanceType: "bc.t3.tiny" is not one of the allowed values (allowed: bc.t3.small, bc.t3.medium, bc.t3.large, bc.t3.xlarge, bc.m5.large, bc.m5.xlarge, bc.m5.2xlarge, bc.m5.4xlarge, bc.c5.large, bc.c5.xlarge, bc.c5.2xlarge, bc.c5.4xlarge)',
     ],
   },
   {
     name: 'refuses a STANDARD-only instance type in a STARTER network',
     apply: (f) => f.edit('consortium.yaml', 'edition: STANDARD', 'edition: STARTER').edit('bank.yaml', 'instanceType: bc.t3.medium', 'instanceType: bc.m5.large'),
     expected: [
-      'members/bank.yaml:13:19 peers[0].instanceType: "bc.m5.large" is not available in the STARTER edition (allowed: bc.t3.small, bc.t3.medium)',
+      'members/bank.yaml:14:19 peers[0].instanceType: "bc.m5.large" is not available in the STARTER edition (allowed: bc.t3.small, bc.t3.medium)',
     ],
   },
   {
     name: 'refuses a STARTER network with 3 peers on one member',
     apply: (f) => f.edit('consortium.yaml', 'edition: STANDARD', 'edition: STARTER').edit('filmmaker.yaml', 'client:', THIRD_PEER.replace('  - ', '  - name: peer3\n    ')),
     expected: [
-      'members/filmmaker.yaml:12:3 peers: STARTER allows 2 peers per member but filmmaker has 3 (allowed: at most 2 peers)',
+      'members/filmmaker.yaml:13:3 peers: STARTER allows 2 peers per member but filmmaker has 3 (allowed: at most 2 peers)',
     ],
   },
   {
     name: 'refuses a STANDARD member with 4 peers',
     apply: (f) => f.edit('bank.yaml', 'client:', `${THIRD_PEER.replace('client:', '')}${THIRD_PEER.replace('client:', '')}${THIRD_PEER}`),
     expected: [
-      'members/bank.yaml:13:3 peers: STANDARD allows 3 peers per member but bank has 4 (allowed: at most 3 peers)',
+      'members/bank.yaml:14:3 peers: STANDARD allows 3 peers per member but bank has 4 (allowed: at most 3 peers)',
     ],
   },
   {
@@ -67,21 +67,21 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses an admin username with an underscore',
     apply: (f) => f.edit('bank.yaml', 'adminUsername: bankadmin', 'adminUsername: bank_admin'),
     expected: [
-      'members/bank.yaml:7:16 adminUsername: "bank_admin" is not valid (allowed: 1-16 letters and digits, starting with a letter)',
+      'members/bank.yaml:8:16 adminUsername: "bank_admin" is not valid (allowed: 1-16 letters and digits, starting with a letter)',
     ],
   },
   {
     name: 'refuses an admin username longer than 16 characters',
     apply: (f) => f.edit('bank.yaml', 'adminUsername: bankadmin', 'adminUsername: bankadministrator1'),
     expected: [
-      'members/bank.yaml:7:16 adminUsername: "bankadministrator1" is not valid (allowed: 1-16 letters and digits, starting with a letter)',
+      'members/bank.yaml:8:16 adminUsername: "bankadministrator1" is not valid (allowed: 1-16 letters and digits, starting with a letter)',
     ],
   },
   {
     name: "refuses a peer AZ outside the member's region",
     apply: (f) => f.edit('bank.yaml', 'availabilityZone: us-east-1c', 'availabilityZone: eu-west-1a'),
     expected: [
-      'members/bank.yaml:14:23 peers[0].availabilityZone: "eu-west-1a" is not in the member\'s region us-east-1 (allowed: us-east-1a, us-east-1b, ...)',
+      'members/bank.yaml:15:23 peers[0].availabilityZone: "eu-west-1a" is not in the member\'s region us-east-1 (allowed: us-east-1a, us-east-1b, ...)',
     ],
   },
   {
@@ -95,7 +95,7 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: "refuses a member region that differs from the network's",
     apply: (f) => f.edit('bank.yaml', 'region: us-east-1', 'region: eu-west-1'),
     expected: [
-      'members/bank.yaml:6:9 region: "eu-west-1" differs from the network region; AMB networks are regional (allowed: us-east-1)',
+      'members/bank.yaml:7:9 region: "eu-west-1" differs from the network region; AMB networks are regional (allowed: us-east-1)',
     ],
   },
   {
@@ -170,6 +170,20 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     ],
   },
   {
+    name: "refuses a plan role in another member's account",
+    apply: (f) => f.edit('bank.yaml', 'planRoleArn: arn:aws:iam::444455556666', 'planRoleArn: arn:aws:iam::111122223333'),
+    expected: [
+      'members/bank.yaml:6:14 planRoleArn: role is in account 111122223333, not in the member\'s account (allowed: a role in 444455556666)',
+    ],
+  },
+  {
+    name: 'refuses a plan role that is the deploy role',
+    apply: (f) => f.edit('bank.yaml', 'role/amb-consortium-plan', 'role/amb-consortium-deploy'),
+    expected: [
+      'members/bank.yaml:6:14 planRoleArn: is the deploy role; a plan role exists to hold less (allowed: a read-only role, or leave planRoleArn out)',
+    ],
+  },
+  {
     name: 'refuses a deploy role ARN that is not an IAM role',
     apply: (f) => f.edit('bank.yaml', ':role/amb-consortium-deploy', ':user/deployer'),
     expected: [
@@ -180,49 +194,49 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses a VPC CIDR wider than /16',
     apply: (f) => f.edit('bank.yaml', 'cidr: 10.40.0.0/16', 'cidr: 10.0.0.0/8'),
     expected: [
-      'members/bank.yaml:10:9 vpc.cidr: "10.0.0.0/8" has prefix /8 (allowed: an IPv4 CIDR from /16 to /24, e.g. 10.10.0.0/16)',
+      'members/bank.yaml:11:9 vpc.cidr: "10.0.0.0/8" has prefix /8 (allowed: an IPv4 CIDR from /16 to /24, e.g. 10.10.0.0/16)',
     ],
   },
   {
     name: 'refuses a VPC CIDR with host bits set',
     apply: (f) => f.edit('bank.yaml', 'cidr: 10.40.0.0/16', 'cidr: 10.40.1.0/16'),
     expected: [
-      'members/bank.yaml:10:9 vpc.cidr: "10.40.1.0/16" has host bits set (allowed: an IPv4 CIDR from /16 to /24, e.g. 10.10.0.0/16)',
+      'members/bank.yaml:11:9 vpc.cidr: "10.40.1.0/16" has host bits set (allowed: an IPv4 CIDR from /16 to /24, e.g. 10.10.0.0/16)',
     ],
   },
   {
     name: 'refuses both a new VPC CIDR and an existing VPC id',
     apply: (f) => f.edit('bank.yaml', '  cidr: 10.40.0.0/16\n', '  cidr: 10.40.0.0/16\n  vpcId: vpc-0123456789abcdef0\n'),
     expected: [
-      'members/bank.yaml:11:10 vpc.vpcId: both cidr and vpcId are set (allowed: either cidr (a new VPC) or vpcId with subnetIds (an existing VPC))',
+      'members/bank.yaml:12:10 vpc.vpcId: both cidr and vpcId are set (allowed: either cidr (a new VPC) or vpcId with subnetIds (an existing VPC))',
     ],
   },
   {
     name: 'refuses an existing VPC without subnets',
     apply: (f) => f.edit('bank.yaml', '  cidr: 10.40.0.0/16\n  availabilityZones: [us-east-1a, us-east-1c]\n', '  vpcId: vpc-0123456789abcdef0\n'),
     expected: [
-      'members/bank.yaml:10:3 vpc.subnetIds: is required with vpcId (allowed: existing subnet ids in that VPC)',
+      'members/bank.yaml:11:3 vpc.subnetIds: is required with vpcId (allowed: existing subnet ids in that VPC)',
     ],
   },
   {
     name: 'refuses two subnets in the same AZ',
     apply: (f) => f.edit('bank.yaml', '[us-east-1a, us-east-1c]', '[us-east-1a, us-east-1a]'),
     expected: [
-      'members/bank.yaml:11:35 vpc.availabilityZones[1]: both subnets are in the same AZ (allowed: two different AZs)',
+      'members/bank.yaml:12:35 vpc.availabilityZones[1]: both subnets are in the same AZ (allowed: two different AZs)',
     ],
   },
   {
     name: 'refuses SSH from the whole internet',
     apply: (f) => f.edit('bank.yaml', '  subnet: private\n', '  subnet: private\n  sshCidrs: [203.0.113.0/24, 0.0.0.0/0]\n'),
     expected: [
-      'members/bank.yaml:18:30 client.sshCidrs[1]: "0.0.0.0/0" opens SSH to the whole internet (allowed: your office or bastion CIDRs; leave the list empty to use Session Manager)',
+      'members/bank.yaml:19:30 client.sshCidrs[1]: "0.0.0.0/0" opens SSH to the whole internet (allowed: your office or bastion CIDRs; leave the list empty to use Session Manager)',
     ],
   },
   {
     name: 'refuses an unknown field and names the allowed ones',
     apply: (f) => f.edit('bank.yaml', 'peers:', 'peer:'),
     expected: [
-      'members/bank.yaml:12:1 peer: unknown field "peer" (allowed: description, accountId, deployRoleArn, region, adminUsername, invitationId, ledger, vpc, endpoint, peers, client, logging, voting, tags, removed, stateBackend, offchain, ethereumNodes)',
+      'members/bank.yaml:13:1 peer: unknown field "peer" (allowed: description, accountId, deployRoleArn, planRoleArn, region, adminUsername, invitationId, ledger, vpc, endpoint, peers, client, logging, voting, tags, removed, stateBackend, offchain, ethereumNodes)',
     ],
   },
   {
@@ -236,9 +250,9 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'reports YAML syntax errors with their position',
     apply: (f) => f.edit('bank.yaml', 'logging:\n  ca: true', 'logging:\n  ca: true\n   peer: [true'),
     expected: [
-      'members/bank.yaml:19:7 YAML: Nested mappings are not allowed in compact mappings',
-      'members/bank.yaml:19:7 YAML: Implicit keys need to be on a single line',
-      'members/bank.yaml:21:3 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'members/bank.yaml:20:7 YAML: Nested mappings are not allowed in compact mappings',
+      'members/bank.yaml:20:7 YAML: Implicit keys need to be on a single line',
+      'members/bank.yaml:22:3 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
     ],
   },
   {
@@ -252,21 +266,21 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses peers given as a string',
     apply: (f) => f.edit('bank.yaml', /peers:\n  - instanceType: bc.t3.medium\n    availabilityZone: us-east-1c\n/, 'peers: bc.t3.medium\n'),
     expected: [
-      'members/bank.yaml:12:8 peers: "bc.t3.medium" is not a list (allowed: a list, each item: a peer node)',
+      'members/bank.yaml:13:8 peers: "bc.t3.medium" is not a list (allowed: a list, each item: a peer node)',
     ],
   },
   {
     name: 'refuses a tag key in the aws: namespace',
     apply: (f) => f.edit('bank.yaml', 'owner: bank-dlt-ops', 'aws:owner: bank-dlt-ops'),
     expected: [
-      'members/bank.yaml:24:3 tags.aws:owner: key "aws:owner" is not allowed (allowed: 1-128 characters of letters, digits, spaces and _.:/=+-@, not starting with aws:)',
+      'members/bank.yaml:25:3 tags.aws:owner: key "aws:owner" is not allowed (allowed: 1-128 characters of letters, digits, spaces and _.:/=+-@, not starting with aws:)',
     ],
   },
   {
     name: 'refuses two peers with the same name',
     apply: (f) => f.edit('bank.yaml', 'client:', '  - name: peer1\n    instanceType: bc.t3.small\n    availabilityZone: us-east-1a\nclient:'),
     expected: [
-      'members/bank.yaml:15:11 peers[1].name: "peer1" is used by peers[0] too (allowed: a unique name per node)',
+      'members/bank.yaml:16:11 peers[1].name: "peer1" is used by peers[0] too (allowed: a unique name per node)',
     ],
   },
   {
@@ -280,28 +294,28 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses an off-chain reader that is not a member',
     apply: (f) => f.edit('bank.yaml', 'logging:', 'offchain:\n  readers: [filmmaker, auditor]\nlogging:'),
     expected: [
-      'members/bank.yaml:19:24 offchain.readers[1]: "auditor" is not a member of the consortium (allowed: bank, filmmaker, ott-vendor-1, ott-vendor-2)',
+      'members/bank.yaml:20:24 offchain.readers[1]: "auditor" is not a member of the consortium (allowed: bank, filmmaker, ott-vendor-1, ott-vendor-2)',
     ],
   },
   {
     name: 'refuses an invitation id on the founder',
     apply: (f) => f.edit('filmmaker.yaml', 'adminUsername: filmadmin', 'adminUsername: filmadmin\ninvitationId: i-ABCDEF'),
     expected: [
-      'members/filmmaker.yaml:8:15 invitationId: filmmaker is the founder: it creates the network and has no invitation (allowed: remove invitationId, or change founder in consortium.yaml)',
+      'members/filmmaker.yaml:9:15 invitationId: filmmaker is the founder: it creates the network and has no invitation (allowed: remove invitationId, or change founder in consortium.yaml)',
     ],
   },
   {
     name: 'refuses renaming a member that exists (it would be replaced)',
     apply: (f) => f.write('bank-eu.yaml', require('node:fs').readFileSync(`${f.dir}/bank.yaml`, 'utf8')).remove('bank.yaml').edit('consortium.yaml', '[filmmaker, bank]', '[filmmaker, bank-eu]'),
     expected: [
-      'members/bank-eu.yaml:28:9 ledger.name: this file is named bank-eu, but member m-FN3QH2XV5CDRJ7KLAP4WTYBS6E was created as "bank"; renaming would replace the member and orphan its ledger (allowed: rename the file back to bank.yaml)',
+      'members/bank-eu.yaml:29:9 ledger.name: this file is named bank-eu, but member m-FN3QH2XV5CDRJ7KLAP4WTYBS6E was created as "bank"; renaming would replace the member and orphan its ledger (allowed: rename the file back to bank.yaml)',
     ],
   },
   {
     name: 'refuses changing the invitation of a member that joined',
     apply: (f) => f.edit('bank.yaml', 'invitationId: i-7XG4VPL2MCB6QJ3TZK5RHN2WDE\nvpc', 'invitationId: i-NEWINVITATION\nvpc'),
     expected: [
-      'members/bank.yaml:8:15 invitationId: member m-FN3QH2XV5CDRJ7KLAP4WTYBS6E joined with i-7XG4VPL2MCB6QJ3TZK5RHN2WDE, but invitationId is now i-NEWINVITATION; the stack would replace the member (allowed: i-7XG4VPL2MCB6QJ3TZK5RHN2WDE: keep what the member was created with; to leave, mark it removed: true)',
+      'members/bank.yaml:9:15 invitationId: member m-FN3QH2XV5CDRJ7KLAP4WTYBS6E joined with i-7XG4VPL2MCB6QJ3TZK5RHN2WDE, but invitationId is now i-NEWINVITATION; the stack would replace the member (allowed: i-7XG4VPL2MCB6QJ3TZK5RHN2WDE: keep what the member was created with; to leave, mark it removed: true)',
     ],
   },
   {
@@ -309,48 +323,48 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     apply: (f) => f.edit('consortium.yaml', 'founder: filmmaker', 'founder: ott-vendor-1'),
     expected: [
       'members/consortium.yaml:17:10 founder: filmmaker founded network n-MWY63ZJZU5HGNCMBQER7IN6OIU (member m-J46DNSFRTVCCLONS6DRTU2EJFE); the founder cannot change once network.id is set (allowed: filmmaker)',
-      'members/ott-vendor-1.yaml:9:15 invitationId: ott-vendor-1 is the founder: it creates the network and has no invitation (allowed: remove invitationId, or change founder in consortium.yaml)',
+      'members/ott-vendor-1.yaml:10:15 invitationId: ott-vendor-1 is the founder: it creates the network and has no invitation (allowed: remove invitationId, or change founder in consortium.yaml)',
     ],
   },
   {
     name: 'refuses dropping the network id while members are recorded in it',
     apply: (f) => f.edit('consortium.yaml', '  id: n-MWY63ZJZU5HGNCMBQER7IN6OIU\n', ''),
     expected: [
-      'members/bank.yaml:8:15 invitationId: an invitation needs an existing network, but network.id is not set in consortium.yaml (allowed: record network.id first (npm run sync))',
+      'members/bank.yaml:9:15 invitationId: an invitation needs an existing network, but network.id is not set in consortium.yaml (allowed: record network.id first (npm run sync))',
       'members/consortium.yaml:5:3 network.id: is missing, but bank is recorded as member m-FN3QH2XV5CDRJ7KLAP4WTYBS6E of n-MWY63ZJZU5HGNCMBQER7IN6OIU (allowed: n-MWY63ZJZU5HGNCMBQER7IN6OIU)',
       'members/consortium.yaml:5:3 network.id: is missing, but filmmaker is recorded as member m-J46DNSFRTVCCLONS6DRTU2EJFE of n-MWY63ZJZU5HGNCMBQER7IN6OIU (allowed: n-MWY63ZJZU5HGNCMBQER7IN6OIU)',
       'members/consortium.yaml:5:3 network.id: is missing, but ott-vendor-1 is recorded as member m-2QZLVGD3WJHBXKOIYTNBA6F7XM of n-MWY63ZJZU5HGNCMBQER7IN6OIU (allowed: n-MWY63ZJZU5HGNCMBQER7IN6OIU)',
-      'members/ott-vendor-1.yaml:9:15 invitationId: an invitation needs an existing network, but network.id is not set in consortium.yaml (allowed: record network.id first (npm run sync))',
+      'members/ott-vendor-1.yaml:10:15 invitationId: an invitation needs an existing network, but network.id is not set in consortium.yaml (allowed: record network.id first (npm run sync))',
     ],
   },
   {
     name: 'refuses changing the instance type of a recorded peer',
     apply: (f) => f.edit('filmmaker.yaml', 'instanceType: bc.t3.medium', 'instanceType: bc.t3.large'),
     expected: [
-      'members/filmmaker.yaml:13:19 peers[0].instanceType: peer peer1 (nd-6EAJ5VA43JGGNPXOUZP7Y47E4Y) was created with bc.t3.medium; changing it would replace the node (allowed: bc.t3.medium, or add a new peer under another name)',
+      'members/filmmaker.yaml:14:19 peers[0].instanceType: peer peer1 (nd-6EAJ5VA43JGGNPXOUZP7Y47E4Y) was created with bc.t3.medium; changing it would replace the node (allowed: bc.t3.medium, or add a new peer under another name)',
     ],
   },
   {
     name: 'refuses dropping a recorded peer from the list',
     apply: (f) => f.edit('filmmaker.yaml', /  - name: peer2\n    instanceType: bc.t3.medium\n    availabilityZone: us-east-1b\n/, ''),
     expected: [
-      'members/filmmaker.yaml:36:13 ledger.peers[1].name: peer peer2 (nd-3LCTMWXBFNG7JHOY4D2E5QXP6A) is recorded but no longer in peers; the deploy would orphan a running node (allowed: keep it in peers, or delete node nd-3LCTMWXBFNG7JHOY4D2E5QXP6A with the AMB API first and run npm run sync)',
+      'members/filmmaker.yaml:37:13 ledger.peers[1].name: peer peer2 (nd-3LCTMWXBFNG7JHOY4D2E5QXP6A) is recorded but no longer in peers; the deploy would orphan a running node (allowed: keep it in peers, or delete node nd-3LCTMWXBFNG7JHOY4D2E5QXP6A with the AMB API first and run npm run sync)',
     ],
   },
   {
     name: 'refuses an Arm instance type for the x86_64 Fabric client',
     apply: (f) => f.edit('bank.yaml', 'instanceType: t3.small', 'instanceType: t4g.small'),
     expected: [
-      'members/bank.yaml:16:17 client.instanceType: "t4g.small" is an Arm (Graviton) type, but the Fabric client runs x86_64 Fabric binaries (allowed: an x86_64 type such as t3.small, t3.medium, m6i.large)',
+      'members/bank.yaml:17:17 client.instanceType: "t4g.small" is an Arm (Graviton) type, but the Fabric client runs x86_64 Fabric binaries (allowed: an x86_64 type such as t3.small, t3.medium, m6i.large)',
     ],
   },
   {
     name: 'reports several defects of one file at once',
     apply: (f) => f.edit('ott-vendor-2.yaml', 'adminUsername: ott2admin', 'adminUsername: 2admin').edit('ott-vendor-2.yaml', 'cidr: 10.30.0.0/16', 'cidr: 10.30.0.0/30').edit('ott-vendor-2.yaml', 'bc.t3.small', 'bc.t2.small'),
     expected: [
-      'members/ott-vendor-2.yaml:8:16 adminUsername: "2admin" is not valid (allowed: 1-16 letters and digits, starting with a letter)',
-      'members/ott-vendor-2.yaml:10:9 vpc.cidr: "10.30.0.0/30" has prefix /30 (allowed: an IPv4 CIDR from /16 to /24, e.g. 10.10.0.0/16)',
-      'members/ott-vendor-2.yaml:12:19 peers[0].instanceType: "bc.t2.small" is not one of the allowed values (allowed: bc.t3.small, bc.t3.medium, bc.t3.large, bc.t3.xlarge, bc.m5.large, bc.m5.xlarge, bc.m5.2xlarge, bc.m5.4xlarge, bc.c5.large, bc.c5.xlarge, bc.c5.2xlarge, bc.c5.4xlarge)',
+      'members/ott-vendor-2.yaml:9:16 adminUsername: "2admin" is not valid (allowed: 1-16 letters and digits, starting with a letter)',
+      'members/ott-vendor-2.yaml:11:9 vpc.cidr: "10.30.0.0/30" has prefix /30 (allowed: an IPv4 CIDR from /16 to /24, e.g. 10.10.0.0/16)',
+      'members/ott-vendor-2.yaml:13:19 peers[0].instanceType: "bc.t2.small" is not one of the allowed values (allowed: bc.t3.small, bc.t3.medium, bc.t3.large, bc.t3.xlarge, bc.m5.large, bc.m5.xlarge, bc.m5.2xlarge, bc.m5.4xlarge, bc.c5.large, bc.c5.xlarge, bc.c5.2xlarge, bc.c5.4xlarge)',
     ],
   },
 ];

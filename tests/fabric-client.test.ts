@@ -224,7 +224,7 @@ describe('access', () => {
     const fixture = new ConsortiumFixture().edit('bank.yaml', '  subnet: private\n', '  subnet: private\n  sshCidrs: [0.0.0.0/0]\n');
     try {
       expect(fixture.errors()).toEqual([
-        'members/bank.yaml:18:14 client.sshCidrs[0]: "0.0.0.0/0" opens SSH to the whole internet (allowed: your office or bastion CIDRs; leave the list empty to use Session Manager)',
+        'members/bank.yaml:19:14 client.sshCidrs[0]: "0.0.0.0/0" opens SSH to the whole internet (allowed: your office or bastion CIDRs; leave the list empty to use Session Manager)',
       ]);
       let refusal: unknown;
       try {

@@ -1,4 +1,7 @@
+import { Testing } from 'cdktf';
 import { loadConsortium } from '../lib/config';
+import { planRoleNotice, stackRoleOf } from '../stacks/main';
+import { MemberStack, roleArnFor } from '../stacks/member-stack';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
 import { ledgerTemplateOf, resources, single, synthAll } from './helpers/synth';
 
@@ -31,10 +34,41 @@ describe('provider and state backend', () => {
       region: 'us-east-1',
       encrypt: true,
       use_lockfile: true,
-      assume_role: { role_arn: 'arn:aws:iam::444455556666:role/amb-consortium-deploy', session_name: 'amb-state-bank' },
+      assume_role: { role_arn: 'arn:aws:iam::444455556666:role/amb-consortium-deploy', session_name: 'amb-state-deploy-bank' },
     });
     const keys = Object.values(sample).map((stack) => stack.terraform.backend.s3.key);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe('plan role', () => {
+  test('a plan stack (AMB_ROLE=plan) assumes the read-only plan role for provider and state, and nothing else changes', () => {
+    const consortium = loadConsortium(SAMPLE_DIR);
+    const app = Testing.app();
+    const bank = consortium.members.find((m) => m.name === 'bank')!;
+    const plan = JSON.parse(Testing.synth(new MemberStack(app, { consortium, member: bank, role: 'plan' })));
+    expect(plan.provider.aws[0].assume_role).toEqual([{ role_arn: 'arn:aws:iam::444455556666:role/amb-consortium-plan', session_name: 'amb-plan-bank' }]);
+    expect(plan.terraform.backend.s3.assume_role).toEqual({ role_arn: 'arn:aws:iam::444455556666:role/amb-consortium-plan', session_name: 'amb-state-plan-bank' });
+    expect(plan.provider.aws[0].allowed_account_ids).toEqual(['444455556666']);
+    expect(Object.keys(plan.resource).sort()).toEqual(Object.keys(sample.bank.resource).sort());
+  });
+
+  test('AMB_ROLE accepts deploy and plan only', () => {
+    expect(stackRoleOf({})).toBe('deploy');
+    expect(stackRoleOf({ AMB_ROLE: 'plan' })).toBe('plan');
+    expect(() => stackRoleOf({ AMB_ROLE: 'admin' })).toThrow('AMB_ROLE=admin is not a stack role (allowed: deploy, plan)');
+  });
+
+  test('a member without a plan role plans with its deploy role, and synth says so', () => {
+    const fixture = new ConsortiumFixture().edit('bank.yaml', /planRoleArn: .*\n/, '');
+    try {
+      const consortium = fixture.load();
+      expect(roleArnFor(consortium.members.find((m) => m.name === 'bank')!, 'plan')).toBe('arn:aws:iam::444455556666:role/amb-consortium-deploy');
+      expect(planRoleNotice(consortium, 'plan')).toEqual(['bank: no planRoleArn, so its plan assumes the deploy role; give it a read-only planRoleArn']);
+      expect(planRoleNotice(consortium, 'deploy')).toEqual([]);
+    } finally {
+      fixture.dispose();
+    }
   });
 });
 

@@ -38,7 +38,7 @@ test('refuses an invalid consortium with exit 2, every problem listed, no stack 
   try {
     const result = synth({ CONSORTIUM_DIR: fixture.dir, CDKTF_OUTDIR: outdir });
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/bank\.yaml:13:19 peers\[0\]\.instanceType: "bc\.t3\.tiny" is not one of the allowed values/);
+    expect(result.stderr).toMatch(/bank\.yaml:14:19 peers\[0\]\.instanceType: "bc\.t3\.tiny" is not one of the allowed values/);
     expect(result.stderr).toMatch(/consortium\.yaml:14:26 network\.voting\.thresholdPercentage: 101 is out of range \(allowed: 0 to 100\)/);
     expect(result.stderr).toMatch(/2 problems in the consortium config; nothing was written\./);
     expect(result.stderr).not.toMatch(/\n\s+at /);

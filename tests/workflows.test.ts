@@ -119,6 +119,12 @@ describe('permissions and roles', () => {
     for (const job of ['sync', 'propose', 'vote', 'accept-invitation']) expect(roleField('governance', job)).toBe('${{ vars[matrix.governanceRoleVariable] }}');
     expect(roleField('deploy', 'governance')).toBe('${{ vars[matrix.governanceRoleVariable] }}');
   });
+
+  test("plans synthesize stacks that assume the member's read-only plan role, deploys do not", () => {
+    const synthSteps = (workflow: (typeof WORKFLOW_NAMES)[number], job: string) => workflows[workflow].jobs[job].steps.filter((step) => step.run?.includes('npm run synth'));
+    expect(synthSteps('pull-request', 'plan').map((step) => (step as { env?: Record<string, string> }).env)).toEqual([{ AMB_ROLE: 'plan' }]);
+    expect(readFileSync(pathOf('deploy'), 'utf8')).not.toContain('AMB_ROLE');
+  });
 });
 
 describe('the member matrix', () => {

@@ -42,6 +42,7 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
         description: raw.description ?? defaultOf(MEMBER_SPEC, 'description'),
         accountId: raw.accountId!,
         deployRoleArn: raw.deployRoleArn!,
+        planRoleArn: raw.planRoleArn,
         region,
         adminUsername: raw.adminUsername ?? defaultOf(MEMBER_SPEC, 'adminUsername'),
         invitationId: raw.invitationId,

@@ -44,6 +44,7 @@ export interface RawMember {
   description?: string;
   accountId?: string;
   deployRoleArn?: string;
+  planRoleArn?: string;
   region?: string;
   adminUsername?: string;
   invitationId?: string;

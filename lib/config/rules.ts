@@ -73,9 +73,14 @@ function checkMember(file: RawMemberFile, consortium: RawConsortiumFile, all: re
     if (first && first !== file) {
       issues.push(source.issueAt(['accountId'], `account ${raw.accountId} is already used by ${first.name}`, 'one member per account'));
     }
-    const roleAccount = raw.deployRoleArn?.split(':')[4];
-    if (roleAccount !== undefined && roleAccount !== raw.accountId) {
-      issues.push(source.issueAt(['deployRoleArn'], `role is in account ${roleAccount}, not in the member's account`, `a role in ${raw.accountId}`));
+    for (const field of ['deployRoleArn', 'planRoleArn'] as const) {
+      const roleAccount = raw[field]?.split(':')[4];
+      if (roleAccount !== undefined && roleAccount !== raw.accountId) {
+        issues.push(source.issueAt([field], `role is in account ${roleAccount}, not in the member's account`, `a role in ${raw.accountId}`));
+      }
+    }
+    if (raw.planRoleArn !== undefined && raw.planRoleArn === raw.deployRoleArn) {
+      issues.push(source.issueAt(['planRoleArn'], 'is the deploy role; a plan role exists to hold less', "a read-only role, or leave planRoleArn out"));
     }
   }
   issues.push(...checkVpc(file, region));

@@ -233,6 +233,12 @@ export const MEMBER_SPEC: ObjectSpec = {
       pattern: /^arn:aws(-us-gov)?:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/,
       patternHint: 'arn:aws:iam::<account>:role/<name>',
     },
+    planRoleArn: {
+      type: 'string',
+      description: "Read-only IAM role in the member's account that pull-request plans assume (synth with AMB_ROLE=plan); default: deployRoleArn.",
+      pattern: /^arn:aws(-us-gov)?:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/,
+      patternHint: 'arn:aws:iam::<account>:role/<name>',
+    },
     region: { ...REGION, description: 'Region of the member (default and only value: the network region).' },
     adminUsername: {
       type: 'string',

@@ -108,6 +108,8 @@ export interface Member {
   readonly description: string;
   readonly accountId: string;
   readonly deployRoleArn: string;
+  /** Read-only role that plans assume; undefined means plans use deployRoleArn. */
+  readonly planRoleArn?: string;
   readonly region: string;
   readonly adminUsername: string;
   /** Invitation this member joined (or will join) with; absent for the founder. */
