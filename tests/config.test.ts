@@ -149,3 +149,12 @@ describe('the published JSON Schema', () => {
     expect(validateMember(value)).toBe(false);
   });
 });
+
+test('accepts invitation ids as AMB issues them (in-...) as well as i-...', () => {
+  const fixture = new ConsortiumFixture().edit('ott-vendor-2.yaml', 'adminUsername: ott2admin', 'adminUsername: ott2admin\ninvitationId: in-ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+  try {
+    expect(fixture.load().members.find((member) => member.name === 'ott-vendor-2')!.invitationId).toBe('in-ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+  } finally {
+    fixture.dispose();
+  }
+});

@@ -87,6 +87,10 @@ const MEMBER_NAME: StringSpec = {
   patternHint: 'a member name: letters, digits and single hyphens, starting with a letter',
 };
 
+/** AMB hands out `in-...` invitation ids; `i-...` is accepted too (the prefix is not checked strictly). */
+const INVITATION_ID = /^in?-[A-Za-z0-9]{1,32}$/;
+const INVITATION_ID_HINT = 'in- (or i-) followed by letters and digits';
+
 const NODE_NAME: StringSpec = {
   type: 'string',
   description: 'Stable name of the node in the stack.',
@@ -250,8 +254,8 @@ export const MEMBER_SPEC: ObjectSpec = {
     invitationId: {
       type: 'string',
       description: 'Invitation this member accepts to join (npm run accept-invitation writes it).',
-      pattern: /^i-[A-Za-z0-9]{1,32}$/,
-      patternHint: 'i- followed by letters and digits',
+      pattern: INVITATION_ID,
+      patternHint: INVITATION_ID_HINT,
     },
     ledger: {
       type: 'object',
@@ -273,8 +277,8 @@ export const MEMBER_SPEC: ObjectSpec = {
         invitationId: {
           type: 'string',
           description: 'Invitation it was created with (absent for the founder).',
-          pattern: /^i-[A-Za-z0-9]{1,32}$/,
-          patternHint: 'i- followed by letters and digits',
+          pattern: INVITATION_ID,
+          patternHint: INVITATION_ID_HINT,
         },
         peers: {
           type: 'array',
