@@ -44,7 +44,7 @@ export class MemberStack extends TerraformStack {
   public readonly offchain?: OffchainStore;
   /** The member's proposal voter; absent until it has joined, or when voting.automated is false. */
   public readonly voter?: ProposalVoter;
-  /** The ledger resources; absent until the member has joined (or founds the network). */
+  /** The ledger resources; absent until the member has joined (or founds the network) or lists Ethereum nodes. */
   public readonly ledger?: MemberLedger;
   /** The Fabric client machine; absent until the member has joined. */
   public readonly client?: FabricClient;
@@ -87,7 +87,9 @@ export class MemberStack extends TerraformStack {
       namePrefix,
       natGateway: member.joined && member.client.subnet === 'private',
     });
-    if (member.joined) this.ledger = new MemberLedger(this, 'ledger', { consortium, member });
+    // Ethereum nodes need no Fabric membership: a member that has not joined may still run them.
+    if (member.joined || member.ethereumNodes.length > 0) this.ledger = new MemberLedger(this, 'ledger', { consortium, member });
+    const fabricLedger = member.joined ? this.ledger : undefined;
 
     const networkId = member.isFounder ? this.ledger!.networkId : consortium.network.id;
     this.endpoint = new NetworkEndpoint(this, 'endpoint', {
@@ -98,8 +100,8 @@ export class MemberStack extends TerraformStack {
       namePrefix,
     });
 
-    if (this.ledger) {
-      const ledger = this.ledger;
+    if (fabricLedger) {
+      const ledger = fabricLedger;
       this.client = new FabricClient(this, 'client', {
         client: member.client,
         publicSubnetId: this.network.publicSubnetId,
@@ -118,12 +120,12 @@ export class MemberStack extends TerraformStack {
       });
     }
 
-    if (this.ledger && member.voting.automated) {
+    if (fabricLedger && member.voting.automated) {
       this.voter = new ProposalVoter(this, 'voter', {
         consortium,
         member,
-        networkId: networkId ?? this.ledger.networkId,
-        memberId: this.ledger.memberId,
+        networkId: networkId ?? fabricLedger.networkId,
+        memberId: fabricLedger.memberId,
         namePrefix,
       });
     }
@@ -144,10 +146,10 @@ export class MemberStack extends TerraformStack {
     if (this.endpoint.endpoint) {
       new TerraformOutput(this, 'endpoint_id', { value: this.endpoint.endpoint.id, description: 'Interface VPC endpoint into the AMB network' });
     }
-    if (this.ledger) {
-      new TerraformOutput(this, 'member_id', { value: this.ledger.memberId, description: 'AMB member id' });
+    if (fabricLedger) {
+      new TerraformOutput(this, 'member_id', { value: fabricLedger.memberId, description: 'AMB member id' });
       new TerraformOutput(this, 'admin_secret_arn', {
-        value: this.ledger.adminSecretArn,
+        value: fabricLedger.adminSecretArn,
         description: 'Secrets Manager secret holding the Fabric CA admin password (the value is never in Terraform)',
       });
     }

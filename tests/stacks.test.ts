@@ -209,6 +209,15 @@ describe('ledger layer', () => {
     });
   });
 
+  test('a member that has not joined may still run Ethereum nodes, with no Fabric member, client or voter', () => {
+    const stacks = withEdit('ott-vendor-2.yaml', 'tags:', 'ethereumNodes:\n  - instanceType: bc.m5.xlarge\n    availabilityZone: us-east-1a\ntags:');
+    const template = ledgerTemplateOf(stacks['ott-vendor-2']);
+    expect(Object.keys(template.Resources)).toEqual(['EthereumNodeEth1']);
+    expect(resources(stacks['ott-vendor-2'], 'aws_instance')).toHaveLength(0);
+    expect(resources(stacks['ott-vendor-2'], 'aws_lambda_function')).toHaveLength(0);
+    expect(Object.keys(stacks['ott-vendor-2'].output ?? {})).toEqual(['endpoint_id', 'network_id']);
+  });
+
   test('a member without an invitation id gets the network layer only', () => {
     expect(resources(sample['ott-vendor-2'], 'aws_cloudformation_stack')).toHaveLength(0);
     expect(resources(sample['ott-vendor-2'], 'aws_vpc')).toHaveLength(1);
