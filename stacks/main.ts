@@ -32,7 +32,10 @@ export function planRoleNotice(consortium: Consortium, role: StackRole): string[
 export function networkLayerOnlyNotice(consortium: Consortium): string[] {
   return consortium.members
     .filter((member) => !member.joined)
-    .map((member) => `${member.name}: no invitationId yet, so its stack holds the network layer only (run npm run accept-invitation -- --member ${member.name} once invited)`);
+    .map(
+      (member) =>
+        `${member.name}: no invitationId yet, so its stack holds the network layer${member.ethereumNodes.length > 0 ? ' and its Ethereum nodes' : ''} only (run npm run accept-invitation -- --member ${member.name} once invited)`,
+    );
 }
 
 /** `npm run synth`: validate the consortium in CONSORTIUM_DIR and write every member's stack. */
