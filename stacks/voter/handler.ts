@@ -3,17 +3,12 @@
  * with the same `decideVote` that `npm run vote` uses, and vote. Runs in Lambda (bundled by
  * esbuild at synth) and in tests against the simulator.
  */
-import {
-  GetProposalCommand,
-  paginateListMembers,
-  paginateListProposals,
-  paginateListProposalVotes,
-  VoteOnProposalCommand,
-  type ManagedBlockchainClient,
-} from '@aws-sdk/client-managedblockchain';
+import { GetProposalCommand, paginateListProposals, VoteOnProposalCommand, type ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
+import { LIST_PAGE_SIZE } from '../../lib/amb';
 import type { Consortium } from '../../lib/config/types';
 import { decideVote, type VoteChoice } from '../../lib/governance/decide-vote';
-import { accountOfArn, resolveRemovals, type NetworkMember } from '../../lib/governance/snapshot';
+import { resolveRemovals, type NetworkMember } from '../../lib/governance/snapshot';
+import { listMembers, listProposalVotes } from '../../lib/network-reader';
 
 /** File beside the bundle in the deployment package that holds the baked `VoterSettings`. */
 export const SETTINGS_FILE = 'voter-settings.json';
@@ -70,7 +65,7 @@ export async function voteOnOpenProposals(settings: VoterSettings, runtime: Vote
     try {
       outcomes.push(
         await voteOn(settings, runtime, proposalId, async () => {
-          members ??= await networkMembers(runtime);
+          members ??= await listMembers(runtime.client, runtime.networkId);
           return members;
         }),
       );
@@ -111,25 +106,12 @@ async function voteOn(settings: VoterSettings, runtime: VoterRuntime, proposalId
 
 async function openProposalIds({ client, networkId }: VoterRuntime): Promise<string[]> {
   const ids: string[] = [];
-  for await (const page of paginateListProposals({ client }, { NetworkId: networkId })) {
+  for await (const page of paginateListProposals({ client, pageSize: LIST_PAGE_SIZE.proposals }, { NetworkId: networkId })) {
     for (const summary of page.Proposals ?? []) if (summary.Status === 'IN_PROGRESS' && summary.ProposalId) ids.push(summary.ProposalId);
   }
   return ids;
 }
 
 async function hasVoted({ client, networkId, memberId }: VoterRuntime, proposalId: string): Promise<boolean> {
-  for await (const page of paginateListProposalVotes({ client }, { NetworkId: networkId, ProposalId: proposalId })) {
-    if ((page.ProposalVotes ?? []).some((vote) => vote.MemberId === memberId)) return true;
-  }
-  return false;
-}
-
-async function networkMembers({ client, networkId }: VoterRuntime): Promise<NetworkMember[]> {
-  const members: NetworkMember[] = [];
-  for await (const page of paginateListMembers({ client }, { NetworkId: networkId })) {
-    for (const summary of page.Members ?? []) {
-      members.push({ id: summary.Id ?? '', name: summary.Name ?? '', status: summary.Status ?? '', isOwned: summary.IsOwned ?? false, accountId: accountOfArn(summary.Arn) });
-    }
-  }
-  return members;
+  return (await listProposalVotes(client, networkId, proposalId)).some((vote) => vote.memberId === memberId);
 }
