@@ -5,7 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { startSimulator, type RunningSimulator } from '../../sim';
-import { awsEnvironment, requireTool } from './helpers/tools';
+import { requireTool } from '../helpers/tools';
+import { awsEnvironment } from './helpers/tools';
 
 const FOUNDER = '111122223333';
 const BANK = '444455556666';
@@ -41,7 +42,7 @@ async function awsJson<T = Record<string, any>>(accountId: string, args: readonl
 }
 
 beforeAll(async () => {
-  requireTool('aws', ['--version'], 'install the AWS CLI v1 (pip install awscli)');
+  requireTool('aws', ['--version']);
   simulator = await startSimulator();
 });
 afterAll(() => simulator?.stop());

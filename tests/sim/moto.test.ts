@@ -19,7 +19,7 @@
  * - moto does not paginate, so NextToken is never compared.
  */
 import { startSimulator, type RunningSimulator } from '../../sim';
-import { startMoto, type Moto } from './helpers/moto';
+import { startMotoServer, type MotoServer } from '../helpers/moto';
 
 const FOUNDER = '111122223333';
 const INVITEE = '444455556666';
@@ -128,12 +128,12 @@ async function scenario(endpoint: string, invitee: string): Promise<Map<string, 
   return answers;
 }
 
-let moto: Moto | undefined;
+let moto: MotoServer | undefined;
 let simulator: RunningSimulator;
 let steps: Step[];
 
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await startMotoServer();
   simulator = await startSimulator();
   const fromMoto = await scenario(moto.endpoint, FOUNDER);
   const fromSimulator = await scenario(simulator.endpoint, INVITEE);
