@@ -18,6 +18,11 @@ Options:
   --server-error-rate R  share of API requests, 0-1, answered with InternalServiceErrorException (500)
   --latency-ms N         ms added to every API request
   --seed N               seed of the fault draws, for reproducible runs (default 1)
+  --fabric               run real Hyperledger Fabric 2.2 for what is created: an orderer per
+                         network, a fabric-ca-server per member, a peer per node, on 127.0.0.1
+                         (needs npm run fabric:install; not with --state)
+  --s3-endpoint URL      with --fabric: publish the TLS chain to this S3 endpoint as
+                         s3://<region>.managedblockchain/etc/managedblockchain-tls-chain.pem
   -h, --help             show this help
 
 Control routes: GET/POST /_sim/clock ({"advanceMs": n}), GET/PUT /_sim/faults, GET /_sim/stats.`;
@@ -56,6 +61,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'server-error-rate': { type: 'string' },
         'latency-ms': { type: 'string' },
         seed: { type: 'string' },
+        fabric: { type: 'boolean' },
+        's3-endpoint': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -67,6 +74,14 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values.state === '') throw new UsageError(`--state needs a file name\n\n${USAGE}`);
   const throttleRate = number('throttle-rate', text('throttle-rate'), { min: 0, max: 1 });
   const serverErrorRate = number('server-error-rate', text('server-error-rate'), { min: 0, max: 1 });
+  if (values.fabric && values.state !== undefined) {
+    throw new UsageError(`--fabric cannot be combined with --state: Fabric processes and ledgers do not outlive the simulator\n\n${USAGE}`);
+  }
+  const s3Endpoint = text('s3-endpoint');
+  if (s3Endpoint !== undefined && !values.fabric) throw new UsageError(`--s3-endpoint needs --fabric\n\n${USAGE}`);
+  if (s3Endpoint !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(s3Endpoint)) {
+    throw new UsageError(`--s3-endpoint must be an http(s)://host:port URL, not "${s3Endpoint}"\n\n${USAGE}`);
+  }
   if ((throttleRate ?? 0) + (serverErrorRate ?? 0) > 1) {
     throw new UsageError(`--throttle-rate and --server-error-rate together must not exceed 1\n\n${USAGE}`);
   }
@@ -75,6 +90,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     options: {
       port: number('port', text('port'), { integer: true, min: 0, max: 65535 }) ?? DEFAULT_PORT,
       stateFile: text('state'),
+      fabric: values.fabric ? { s3Endpoint } : undefined,
       nodeCreationDelayMs: number('creation-delay-ms', text('creation-delay-ms'), { integer: true, min: 0 }),
       faults: {
         throttleRate,

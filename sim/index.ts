@@ -2,6 +2,8 @@
  * A local Amazon Managed Blockchain (Hyperledger Fabric) API for tests and rehearsals: the
  * AWS SDK, the aws CLI and boto3 talk to it through an endpoint override.
  */
+import { FabricBacking, type SimulatorFabricOptions } from './fabric/backing';
+import type { FabricNetwork } from './fabric/network';
 import type { FaultSettings } from './faults';
 import { listen } from './server';
 import { Simulator } from './simulator';
@@ -21,6 +23,27 @@ export interface SimulatorOptions {
   faults?: { throttleRate?: number; serverErrorRate?: number; latencyMs?: number; seed?: number };
   /** Base clock in epoch ms; advanceClock adds to it. @default Date.now */
   now?: () => number;
+  /**
+   * Real Hyperledger Fabric 2.2 behind what the simulator creates (see sim/fabric/backing.ts):
+   * `true`, or options such as the S3 endpoint where the TLS chain is published. Needs
+   * `npm run fabric:install` (FabricNotInstalledError otherwise); cannot be combined with
+   * `stateFile`, since processes and ledgers do not outlive the simulator. @default false
+   */
+  fabric?: boolean | SimulatorFabricOptions;
+}
+
+/** The real Fabric behind a simulator started with `fabric`. */
+export interface SimulatorFabric {
+  /** The simulator TLS CA's certificate, PEM: every region's managedblockchain-tls-chain.pem. */
+  readonly tlsChainPem: string;
+  /** The same in a file, while the simulator runs. */
+  readonly tlsChainFile: string;
+  /** The network's FabricNetwork once its orderer runs: peer CLI environments, member MSPs, processes. */
+  network(networkId: string): FabricNetwork | undefined;
+  /** Resolves once every process started so far is ready; rejects with the first that failed. */
+  whenSettled(): Promise<void>;
+  /** Pids and names of every running Fabric process. */
+  processes(): { name: string; pid: number }[];
 }
 
 export interface RunningSimulator {
@@ -33,6 +56,9 @@ export interface RunningSimulator {
   /** AMB API requests served, including those answered with an injected fault. */
   requestCount(): number;
   requestsByOperation(): Record<string, number>;
+  /** Present when started with `fabric`. */
+  readonly fabric?: SimulatorFabric;
+  /** Stops serving, then stops every Fabric process it started. */
   stop(): Promise<void>;
 }
 
@@ -41,20 +67,39 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   if (!(Number.isFinite(creationDelayMs) && creationDelayMs >= 0)) {
     throw new RangeError(`nodeCreationDelayMs must be a number of ms >= 0, not ${creationDelayMs}`);
   }
+  if (opts.fabric && opts.stateFile) {
+    throw new RangeError('fabric cannot be combined with stateFile: Fabric processes and ledgers do not outlive the simulator');
+  }
+  const fabric = opts.fabric ? await FabricBacking.create(opts.fabric === true ? {} : opts.fabric) : undefined;
   const simulator = new Simulator({
     stateFile: opts.stateFile,
     creationDelayMs,
     faults: opts.faults,
     now: opts.now,
+    fabric,
   });
-  const server = await listen((request) => simulator.handle(request), opts.port ?? 0);
+  const server = await listen((request) => simulator.handle(request), opts.port ?? 0).catch(async (error) => {
+    await fabric?.stop();
+    throw error;
+  });
+  let stopped: Promise<void> | undefined;
   return {
     endpoint: server.endpoint,
     advanceClock: (ms) => simulator.advanceClock(ms),
     setFaults: (faults) => simulator.setFaults(faults),
     requestCount: () => simulator.requestCount(),
     requestsByOperation: () => simulator.requestsByOperation(),
-    stop: () => server.close(),
+    fabric: fabric && {
+      tlsChainPem: fabric.tlsChainPem,
+      tlsChainFile: fabric.tlsChainFile,
+      network: (networkId) => fabric.fabricNetwork(networkId),
+      whenSettled: () => fabric.whenSettled(),
+      processes: () => fabric.processes(),
+    },
+    stop: () => (stopped ??= (async () => {
+      await server.close();
+      await fabric?.stop();
+    })()),
   };
 }
 

@@ -7,9 +7,16 @@
 import type { SimState, Transition } from './state';
 
 interface Transitioning<S extends string> {
+  readonly id: string;
   status: S;
   transition?: Transition<S>;
 }
+
+/**
+ * Whether the real Fabric behind a network, member or node is up (`--fabric`): a resource
+ * leaves CREATING only once it is `ready`, and becomes CREATE_FAILED when it `failed`.
+ */
+export type FabricReadiness = (kind: 'network' | 'member' | 'node', id: string) => 'ready' | 'pending' | 'failed';
 
 export class Lifecycle {
   /** Earliest moment anything can change; requests before it skip the scan. Starts unknown. */
@@ -21,10 +28,21 @@ export class Lifecycle {
   }
 
   /** Applies every change due at `now`; returns whether the state changed. */
-  settle(state: SimState, now: number): boolean {
+  settle(state: SimState, now: number, fabric?: FabricReadiness): boolean {
     if (now < this.nextDue) return false;
     let changed = false;
     let nextDue = Number.POSITIVE_INFINITY;
+    const gate = <S extends string>(kind: 'network' | 'member' | 'node', resource: Transitioning<S>): boolean => {
+      if (!fabric || resource.status !== 'CREATING') return due(resource);
+      if (!resource.transition || resource.transition.at > now) return due(resource);
+      const readiness = fabric(kind, resource.id);
+      if (readiness === 'pending') {
+        nextDue = now;
+        return false;
+      }
+      if (readiness === 'failed') resource.transition = { ...resource.transition, to: 'CREATE_FAILED' as S };
+      return due(resource);
+    };
     const due = <S extends string>(resource: Transitioning<S>): boolean => {
       const transition = resource.transition;
       if (!transition) return false;
@@ -38,14 +56,14 @@ export class Lifecycle {
       return true;
     };
 
-    for (const network of Object.values(state.networks)) due(network);
+    for (const network of Object.values(state.networks)) gate('network', network);
     for (const member of Object.values(state.members)) {
-      if (!due(member)) continue;
+      if (!gate('member', member)) continue;
       const invitation = member.invitationId ? state.invitations[member.invitationId] : undefined;
       if (member.status === 'AVAILABLE' && invitation?.status === 'ACCEPTING') invitation.status = 'ACCEPTED';
       if (member.status === 'DELETED') closeNetworkIfEmpty(state, member.networkId);
     }
-    for (const node of Object.values(state.nodes)) due(node);
+    for (const node of Object.values(state.nodes)) gate('node', node);
     for (const proposal of Object.values(state.proposals)) {
       if (proposal.status !== 'IN_PROGRESS') continue;
       if (proposal.expiresAt <= now) {

@@ -24,6 +24,8 @@ export interface MemberSettings {
   readonly name: string;
   readonly description?: string;
   readonly adminUsername: string;
+  /** Handed to the member's real CA when Fabric backs the simulator; never stored in the state. */
+  readonly adminPassword: string;
   readonly logPublishing?: unknown;
   readonly kmsKeyArn: string;
   readonly tags: Tags;
@@ -44,12 +46,13 @@ export function readMemberConfiguration(input: InputReader): MemberSettings {
     pattern: ADMIN_USERNAME_PATTERN,
     patternHint: '1-16 letters and digits, starting with a letter',
   });
-  checkAdminPassword(fabric.path('AdminPassword'), fabric.string('AdminPassword'));
+  const adminPassword = fabric.string('AdminPassword');
+  checkAdminPassword(fabric.path('AdminPassword'), adminPassword);
   const logPublishing = readLogPublishing(config, 'LogPublishingConfiguration', ['CaLogs']);
   const kmsKeyArn =
     config.optionalString('KmsKeyArn', { max: 1011, pattern: ARN_SHAPE, patternHint: 'must be a KMS key ARN' }) ??
     AWS_OWNED_KMS_KEY;
-  return { name, description, adminUsername, logPublishing, kmsKeyArn, tags: readTags(config, 'Tags') };
+  return { name, description, adminUsername, adminPassword, logPublishing, kmsKeyArn, tags: readTags(config, 'Tags') };
 }
 
 export function readDescription(input: InputReader): string | undefined {

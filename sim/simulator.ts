@@ -9,6 +9,7 @@ import { ADMIN_PREFIX, handleAdmin, type AdminControls } from './admin';
 import { callerFrom } from './auth';
 import { SimClock } from './clock';
 import { AmbError } from './errors';
+import type { FabricBacking } from './fabric/backing';
 import { FaultInjector, type FaultSettings } from './faults';
 import { InputReader } from './input';
 import { Lifecycle } from './lifecycle';
@@ -31,6 +32,8 @@ export interface SimulatorSettings {
   readonly creationDelayMs: number;
   readonly faults?: FaultSettings;
   readonly now?: () => number;
+  /** Real Fabric behind networks, members and nodes. @default none */
+  readonly fabric?: FabricBacking;
 }
 
 export class Simulator implements AdminControls {
@@ -63,7 +66,8 @@ export class Simulator implements AdminControls {
     }
 
     const now = this.clock.now();
-    const settled = this.lifecycle.settle(this.state, now);
+    const fabric = this.settings.fabric;
+    const settled = this.lifecycle.settle(this.state, now, fabric?.readiness);
     const writes = request.method !== 'GET';
     try {
       const input = InputReader.of(bindInput(match, url.searchParams, request.body));
@@ -73,11 +77,14 @@ export class Simulator implements AdminControls {
         now,
         creationDelayMs: this.settings.creationDelayMs,
         schedule: (at: number) => this.lifecycle.schedule(at),
+        fabric,
       };
       const output = OPERATIONS[match.route.operation](context, input);
+      fabric?.reconcile(this.state);
       if (writes || settled) this.persist();
       return jsonResponse(200, output);
     } catch (error) {
+      fabric?.reconcile(this.state);
       if (settled) this.persist();
       if (error instanceof AmbError) return errorResponse(error);
       process.stderr.write(`simulator: ${operation} failed unexpectedly: ${(error as Error).stack ?? error}\n`);

@@ -1,20 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FabricBinaries } from '../sim/fabric/binaries';
 import { FabricNetwork } from '../sim/fabric/network';
 import { FabricProcess, acceptsConnections as listening } from '../sim/fabric/processes';
-import { requireFabric } from './helpers/fabric';
+import { alive, requireFabric } from './helpers/fabric';
 import { createChannelByHand, fabricCli } from './helpers/fabric-channel';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const admin = { adminUsername: 'founderadmin', adminPassword: 'Founder-Passw0rd' };
 
@@ -36,11 +27,12 @@ describe('FabricNetwork (real Fabric 2.2: Raft orderer, fabric-ca-server, peers)
     rmSync(work, { recursive: true, force: true });
   }, 60_000);
 
-  it("serves the member's CA over TLS from the simulator TLS CA, with the admin enrolled as an admin", () => {
+  it("serves the member's CA over TLS from the simulator TLS CA, with the admin enrolled as an admin", async () => {
     const member = fabric.member('m-FOUNDER')!;
-    const info = fabricCli({}, join(binaries.caBin, 'fabric-ca-client'), ['getcainfo', '-u', `https://${member.caEndpoint}`, '--tls.certfiles', fabric.tlsCaCertFile, '--home', join(work, 'probe'), '--mspdir', join(work, 'probe', 'msp')]);
-    expect(info).toBe('');
-    const subject = fabricCli({}, 'openssl', ['x509', '-in', join(member.adminMspDir, 'signcerts', 'cert.pem'), '-noout', '-subject']);
+    await fabricCli({}, join(binaries.caBin, 'fabric-ca-client'), ['getcainfo', '-u', `https://${member.caEndpoint}`, '--tls.certfiles', fabric.tlsCaCertFile, '--home', join(work, 'probe'), '--mspdir', join(work, 'probe', 'msp')]);
+    const [caFile] = readdirSync(join(work, 'probe', 'msp', 'cacerts'));
+    expect(readFileSync(join(work, 'probe', 'msp', 'cacerts', caFile), 'utf8')).toBe(member.caCertPem);
+    const subject = await fabricCli({}, 'openssl', ['x509', '-in', join(member.adminMspDir, 'signcerts', 'cert.pem'), '-noout', '-subject']);
     expect(subject).toMatch(/OU ?= ?admin/);
     expect(subject).toMatch(/CN ?= ?founderadmin/);
   });
@@ -55,15 +47,15 @@ describe('FabricNetwork (real Fabric 2.2: Raft orderer, fabric-ca-server, peers)
     expect(await fabric.consortiumMembers()).toEqual(['m-FOUNDER', 'm-LATE']);
     await fabric.startPeer('m-LATE', 'nd-LATE1');
 
-    const block = createChannelByHand(fabric, 'm-FOUNDER', 'royalties', ['m-FOUNDER', 'm-LATE'], join(work, 'channel'));
+    const block = await createChannelByHand(fabric, 'm-FOUNDER', 'royalties', ['m-FOUNDER', 'm-LATE'], join(work, 'channel'));
     const lateEnv = fabric.peerCliEnv('m-LATE');
     const fetched = join(work, 'late-royalties.block');
-    fabricCli(lateEnv, 'peer', ['channel', 'fetch', '0', fetched, '-c', 'royalties', '-o', lateEnv.ORDERER, '--tls', '--cafile', lateEnv.ORDERER_TLS_CA]);
-    fabricCli(lateEnv, 'peer', ['channel', 'join', '-b', fetched]);
-    fabricCli(fabric.peerCliEnv('m-FOUNDER'), 'peer', ['channel', 'join', '-b', block]);
+    await fabricCli(lateEnv, 'peer', ['channel', 'fetch', '0', fetched, '-c', 'royalties', '-o', lateEnv.ORDERER, '--tls', '--cafile', lateEnv.ORDERER_TLS_CA]);
+    await fabricCli(lateEnv, 'peer', ['channel', 'join', '-b', fetched]);
+    await fabricCli(fabric.peerCliEnv('m-FOUNDER'), 'peer', ['channel', 'join', '-b', block]);
 
-    expect(fabricCli(lateEnv, 'peer', ['channel', 'list'])).toMatch(/^royalties$/m);
-    expect(fabricCli(fabric.peerCliEnv('m-FOUNDER'), 'peer', ['channel', 'list'])).toMatch(/^royalties$/m);
+    expect(await fabricCli(lateEnv, 'peer', ['channel', 'list'])).toMatch(/^royalties$/m);
+    expect(await fabricCli(fabric.peerCliEnv('m-FOUNDER'), 'peer', ['channel', 'list'])).toMatch(/^royalties$/m);
   });
 
   it("stops a deleted node's peer: its process is gone and its port closed", async () => {

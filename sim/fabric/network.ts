@@ -53,6 +53,8 @@ export interface FabricNetworkOptions {
   readonly readinessTimeoutMs?: number;
   /** Keep the work folder after stop() (for reading logs). @default false, unless `dir` was given */
   readonly keepDir?: boolean;
+  /** The TLS CA of every endpoint; one simulator shares one across its networks. @default a new one */
+  readonly tlsCa?: CertificateAuthority;
 }
 
 /** A member's running CA and the MSPs the simulator holds for it. */
@@ -134,7 +136,7 @@ export class FabricNetwork {
     const readinessTimeoutMs = options.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS;
     mkdirSync(dir, { recursive: true });
 
-    const tlsCa = await CertificateAuthority.create(`tlsca.${options.networkId.toLowerCase()}.managedblockchain.local`, 'AMB simulator');
+    const tlsCa = options.tlsCa ?? (await CertificateAuthority.create('tlsca.managedblockchain.local', 'AMB simulator'));
     writeFileSync(join(dir, 'managedblockchain-tls-chain.pem'), tlsCa.certPem);
     writeCoreYaml(dir, binaries);
 

@@ -67,6 +67,7 @@ export function addMember(
   };
   network.portBlocksUsed += 1;
   context.state.members[id] = member;
+  context.fabric?.memberCreated(network, member, settings.adminPassword);
   return member;
 }
 
@@ -96,7 +97,7 @@ export function createMember(context: OperationContext, input: InputReader): Cre
 export function getMember(context: OperationContext, input: InputReader): GetMemberOutput {
   const network = findNetwork(context, input.string('NetworkId'));
   requireParticipant(context, network, { invitedMayRead: true });
-  return { Member: memberView(network, findMember(context, network, input.string('MemberId'))) };
+  return { Member: memberView(network, findMember(context, network, input.string('MemberId')), context.fabric) };
 }
 
 export function listMembers(context: OperationContext, input: InputReader): ListMembersOutput {

@@ -74,7 +74,7 @@ function readVotingPolicy(input: InputReader): VotingPolicyRecord {
 export function getNetwork(context: OperationContext, input: InputReader): GetNetworkOutput {
   const network = findNetwork(context, input.string('NetworkId'));
   requireParticipant(context, network, { invitedMayRead: true });
-  return { Network: networkView(network) };
+  return { Network: networkView(network, context.fabric) };
 }
 
 /** The networks in which the calling account has a member, in this region. */

@@ -87,7 +87,7 @@ export function createNode(context: OperationContext, input: InputReader): Creat
     while (taken.has(slot)) slot += 1;
 
     const id = newId('node');
-    context.state.nodes[id] = {
+    const node: NodeRecord = {
       id,
       arn: nodeArn(network.region, member.account, id),
       networkId: network.id,
@@ -102,6 +102,8 @@ export function createNode(context: OperationContext, input: InputReader): Creat
       ...creating(context),
       tags,
     };
+    context.state.nodes[id] = node;
+    context.fabric?.nodeCreated(member, node);
     return { NodeId: id };
   });
 }
@@ -109,7 +111,7 @@ export function createNode(context: OperationContext, input: InputReader): Creat
 export function getNode(context: OperationContext, input: InputReader): GetNodeOutput {
   const nodeOwner = owner(context, input);
   const node = findNode(context, nodeOwner, input.string('NodeId'));
-  return { Node: nodeView(nodeOwner.network, nodeOwner.member, node) };
+  return { Node: nodeView(nodeOwner.network, nodeOwner.member, node, context.fabric) };
 }
 
 export function listNodes(context: OperationContext, input: InputReader): ListNodesOutput {

@@ -19,11 +19,16 @@ import type {
 import { vpcEndpointServiceName } from '../../lib/amb';
 import { caEndpoint, ordererEndpoint, peerEndpoints } from '../endpoints';
 import type { InvitationRecord, MemberRecord, NetworkRecord, NodeRecord, ProposalRecord } from '../state';
+import type { FabricHooks } from './context';
+
+/** Where endpoints come from when real Fabric backs the simulator: its processes' own addresses. */
+type RealEndpoints = Pick<FabricHooks, 'ordererEndpoint' | 'caEndpoint' | 'peerEndpoints'>;
 
 const FRAMEWORK = 'HYPERLEDGER_FABRIC';
 
-export function networkView(network: NetworkRecord): Network {
+export function networkView(network: NetworkRecord, fabric?: RealEndpoints): Network {
   const available = network.status === 'AVAILABLE';
+  const orderer = fabric ? fabric.ordererEndpoint(network.id) : ordererEndpoint(network.region, network.id);
   return {
     Id: network.id,
     Name: network.name,
@@ -32,7 +37,7 @@ export function networkView(network: NetworkRecord): Network {
     FrameworkVersion: network.frameworkVersion,
     FrameworkAttributes: {
       Fabric: {
-        OrderingServiceEndpoint: available ? ordererEndpoint(network.region, network.id) : undefined,
+        OrderingServiceEndpoint: available ? orderer : undefined,
         Edition: network.edition,
       },
     },
@@ -64,7 +69,8 @@ export function networkSummaryView(network: NetworkRecord): NetworkSummary {
   };
 }
 
-export function memberView(network: NetworkRecord, member: MemberRecord): Member {
+export function memberView(network: NetworkRecord, member: MemberRecord, fabric?: RealEndpoints): Member {
+  const ca = fabric ? fabric.caEndpoint(member.id) : caEndpoint(network.region, network.id, member.id, member.portBlock);
   return {
     NetworkId: member.networkId,
     Id: member.id,
@@ -73,10 +79,7 @@ export function memberView(network: NetworkRecord, member: MemberRecord): Member
     FrameworkAttributes: {
       Fabric: {
         AdminUsername: member.adminUsername,
-        CaEndpoint:
-          member.status === 'AVAILABLE'
-            ? caEndpoint(network.region, network.id, member.id, member.portBlock)
-            : undefined,
+        CaEndpoint: member.status === 'AVAILABLE' ? ca : undefined,
       },
     },
     LogPublishingConfiguration: member.logPublishing as MemberLogPublishingConfiguration | undefined,
@@ -100,11 +103,9 @@ export function memberSummaryView(member: MemberRecord, callerAccount: string): 
   };
 }
 
-export function nodeView(network: NetworkRecord, member: MemberRecord, node: NodeRecord): Node {
-  const endpoints =
-    node.status === 'AVAILABLE'
-      ? peerEndpoints(network.region, network.id, member.id, node.id, member.portBlock, node.slot)
-      : undefined;
+export function nodeView(network: NetworkRecord, member: MemberRecord, node: NodeRecord, fabric?: RealEndpoints): Node {
+  const real = () => (fabric ? fabric.peerEndpoints(node.id) : peerEndpoints(network.region, network.id, member.id, node.id, member.portBlock, node.slot));
+  const endpoints = node.status === 'AVAILABLE' ? real() : undefined;
   return {
     NetworkId: node.networkId,
     MemberId: node.memberId,

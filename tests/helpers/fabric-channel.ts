@@ -1,12 +1,21 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { AMB_CONSORTIUM, memberOrganization, type FabricNetwork } from '../../sim/fabric/network';
 
-/** Runs the peer CLI (or another Fabric tool on the network's PATH) with the given environment. */
-export function fabricCli(env: Record<string, string>, command: string, args: string[]): string {
-  return execFileSync(command, args, { env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs the peer CLI (or another tool) with the given environment; resolves with stdout and
+ * stderr together (the peer CLI logs its answers to stderr). Asynchronous, so that an
+ * in-process simulator keeps serving while the tool runs.
+ */
+export function fabricCli(env: Record<string, string | undefined>, command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stderr}`));
+      else resolve(`${stdout}${stderr}`);
+    });
+  });
 }
 
 /**
@@ -14,7 +23,7 @@ export function fabricCli(env: Record<string, string>, command: string, args: st
  * members' organisations under `AWSSystemConsortium`, `configtxgen -outputCreateChannelTx`,
  * then `peer channel create` by the creator's admin. Returns the genesis block's path.
  */
-export function createChannelByHand(fabric: FabricNetwork, creator: string, channel: string, memberIds: string[], work: string): string {
+export async function createChannelByHand(fabric: FabricNetwork, creator: string, channel: string, memberIds: string[], work: string): Promise<string> {
   mkdirSync(work, { recursive: true });
   const organizations = memberIds.map((memberId) => memberOrganization(memberId, fabric.member(memberId)!.adminMspDir));
   const implicit = (rule: string) => ({ Type: 'ImplicitMeta', Rule: rule });
@@ -44,7 +53,7 @@ export function createChannelByHand(fabric: FabricNetwork, creator: string, chan
   const env = fabric.peerCliEnv(creator);
   const tx = join(work, `${channel}.tx`);
   const block = join(work, `${channel}.block`);
-  fabricCli(env, 'configtxgen', ['-configPath', work, '-profile', 'Channel', '-channelID', channel, '-outputCreateChannelTx', tx]);
-  fabricCli(env, 'peer', ['channel', 'create', '-c', channel, '-f', tx, '--outputBlock', block, '-o', fabric.ordererEndpoint, '--tls', '--cafile', fabric.tlsCaCertFile]);
+  await fabricCli(env, 'configtxgen', ['-configPath', work, '-profile', 'Channel', '-channelID', channel, '-outputCreateChannelTx', tx]);
+  await fabricCli(env, 'peer', ['channel', 'create', '-c', channel, '-f', tx, '--outputBlock', block, '-o', fabric.ordererEndpoint, '--tls', '--cafile', fabric.tlsCaCertFile]);
   return block;
 }

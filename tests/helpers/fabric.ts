@@ -22,3 +22,13 @@ export async function requireFabric(): Promise<FabricBinaries> {
   if (archives) await installFabric({ archives });
   return fabricBinaries({ checkRuns: true });
 }
+
+/** True while a process with this id exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
