@@ -61,10 +61,21 @@ describe('command-line options', () => {
     [['--latency-ms=-1'], /--latency-ms must be an integer >= 0/],
     [['--state'], /--state/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--fabric', '--state', 'sim.json'], /--fabric cannot be combined with --state/],
+    [['--s3-endpoint', 'http://127.0.0.1:5000'], /--s3-endpoint needs --fabric/],
+    [['--fabric', '--s3-endpoint', 's3.local'], /--s3-endpoint must be an http\(s\):\/\/host:port URL/],
     [['extra'], /positional argument/],
   ])('refuses %j as a usage error', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(UsageError);
     expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+});
+
+describe('--fabric', () => {
+  it('asks for real Fabric, with the S3 endpoint that gets the TLS chain', () => {
+    const command = parseCliArgs(['--fabric', '--s3-endpoint', 'http://127.0.0.1:5000']);
+    expect(command.help === false && command.options.fabric).toEqual({ s3Endpoint: 'http://127.0.0.1:5000' });
+    expect(parseCliArgs([])).toMatchObject({ options: { fabric: undefined } });
   });
 });
 
