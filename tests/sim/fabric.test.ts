@@ -3,7 +3,7 @@
  * API returns are real orderer, CA and peer processes, TLS comes from the chain published on
  * S3 (moto_server here), deletions stop processes and stop() leaves nothing behind.
  */
-import { CreateNodeCommand, DeleteNodeCommand, GetMemberCommand, GetNetworkCommand, GetNodeCommand, type ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
+import { DeleteNodeCommand, GetNetworkCommand } from '@aws-sdk/client-managedblockchain';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,41 +15,9 @@ import { alive, requireFabric } from '../helpers/fabric';
 import { createChannelByHand, fabricCli } from '../helpers/fabric-channel';
 import { startMotoServer, type MotoServer } from '../helpers/moto';
 import { requireTool } from '../helpers/tools';
-import { Consortium, FABRIC_ADMIN, account, type Seat } from './helpers/sdk';
+import { Consortium, FABRIC_ADMIN, account } from './helpers/sdk';
+import { availableMember, availableNode, until } from '../helpers/fabric-sim';
 import { awsEnvironment } from './helpers/tools';
-
-const READY_LIMIT_MS = 120_000;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + READY_LIMIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${READY_LIMIT_MS / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** Creates a node and waits until GetNode says AVAILABLE; returns its id and peer endpoint. */
-async function availableNode(client: ManagedBlockchainClient, networkId: string, memberId: string): Promise<{ nodeId: string; peer: string }> {
-  const { NodeId } = await client.send(
-    new CreateNodeCommand({ NetworkId: networkId, MemberId: memberId, NodeConfiguration: { InstanceType: 'bc.t3.small', AvailabilityZone: 'us-east-1a' } }),
-  );
-  const peer = await until(`node ${NodeId} AVAILABLE`, async () => {
-    const { Node } = await client.send(new GetNodeCommand({ NetworkId: networkId, MemberId: memberId, NodeId }));
-    if (Node?.Status === 'CREATE_FAILED') throw new Error(`node ${NodeId} failed to start`);
-    return Node?.Status === 'AVAILABLE' ? Node.FrameworkAttributes?.Fabric?.PeerEndpoint : undefined;
-  });
-  return { nodeId: NodeId!, peer };
-}
-
-async function availableMember(seat: Seat, networkId: string): Promise<string> {
-  return until(`member ${seat.memberId} AVAILABLE`, async () => {
-    const { Member } = await seat.client.send(new GetMemberCommand({ NetworkId: networkId, MemberId: seat.memberId }));
-    if (Member?.Status === 'CREATE_FAILED') throw new Error(`member ${seat.memberId} failed to start`);
-    return Member?.Status === 'AVAILABLE' ? Member.FrameworkAttributes?.Fabric?.CaEndpoint : undefined;
-  });
-}
 
 describe('simulator backed by real Fabric 2.2', () => {
   let binaries: FabricBinaries;
