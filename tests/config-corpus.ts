@@ -25,6 +25,13 @@ const planned = (f: ConsortiumFixture): ConsortiumFixture => f.edit('consortium.
 
 export const INVALID_CASES: readonly InvalidCase[] = [
   {
+    name: 'refuses a network name that cannot be part of the AWS resource names derived from it',
+    apply: (f) => planned(f).edit('consortium.yaml', 'name: drm-royalties', 'name: drm-${team}'),
+    expected: [
+      'members/consortium.yaml:5:9 network.name: "drm-${team}" is not valid (allowed: 1-64 letters, digits and single hyphens, starting with a letter, not ending with a hyphen (it is part of AWS resource names))',
+    ],
+  },
+  {
     name: 'refuses a peer instance type AMB does not offer',
     apply: (f) => f.edit('bank.yaml', 'instanceType: bc.t3.medium', 'instanceType: bc.t3.tiny'),
     expected: [

@@ -155,9 +155,9 @@ export const CONSORTIUM_SPEC: ObjectSpec = {
       properties: {
         name: {
           type: 'string',
-          description: 'Network name (1-64 characters).',
-          pattern: /^\S(.{0,62}\S)?$/,
-          patternHint: '1-64 characters, no leading or trailing space',
+          description: "Network name (1-64 characters). It is part of the names of every member's AWS resources (CloudFormation stack, IAM roles, log groups, event rules, buckets), which allow only letters, digits and hyphens.",
+          pattern: MEMBER_NAME_PATTERN,
+          patternHint: '1-64 letters, digits and single hyphens, starting with a letter, not ending with a hyphen (it is part of AWS resource names)',
         },
         description: { type: 'string', description: 'Network description.', maxLength: 128, default: '' },
         id: { ...NETWORK_ID, description: 'Network id, recorded once the network exists (npm run sync writes it).' },
