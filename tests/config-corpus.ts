@@ -98,7 +98,7 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses a network region without AMB Fabric',
     apply: (f) => f.edit('consortium.yaml', 'region: us-east-1\n  # Fixed', 'region: us-west-2\n  # Fixed'),
     expected: [
-      'members/consortium.yaml:11:11 network.region: "us-west-2" is not one of the allowed values (allowed: us-east-1, ap-northeast-1, ap-northeast-2, ap-southeast-1, eu-west-1, eu-west-2, us-gov-west-1)',
+      'members/consortium.yaml:11:11 network.region: "us-west-2" is not one of the allowed values (allowed: us-east-1, ap-northeast-1, ap-northeast-2, ap-southeast-1, eu-west-1, eu-west-2)',
     ],
   },
   {

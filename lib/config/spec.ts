@@ -11,6 +11,7 @@ import {
   FABRIC_REGIONS,
   FRAMEWORK_VERSIONS,
   MEMBER_NAME_PATTERN,
+  REGIONS_WITHOUT_LEDGER_TYPES,
   STANDARD_INSTANCE_TYPES,
   THRESHOLD_COMPARATORS,
 } from '../amb';
@@ -22,6 +23,8 @@ interface Common {
 export interface StringSpec extends Common {
   readonly type: 'string';
   readonly enum?: readonly string[];
+  /** Values that look plausible but are refused, each with the reason shown to the user. */
+  readonly refused?: Readonly<Record<string, string>>;
   readonly pattern?: RegExp;
   /** Human wording of the pattern, shown after "allowed:". */
   readonly patternHint?: string;
@@ -114,8 +117,9 @@ const SECURITY_GROUP_ID: StringSpec = {
 
 const REGION: StringSpec = {
   type: 'string',
-  description: 'AWS region that offers AMB Hyperledger Fabric.',
+  description: 'AWS region where both the AMB Hyperledger Fabric API and the CloudFormation AWS::ManagedBlockchain types exist.',
   enum: FABRIC_REGIONS,
+  refused: REGIONS_WITHOUT_LEDGER_TYPES,
 };
 
 const CIDR = {
@@ -140,7 +144,7 @@ const STATE_BACKEND: ObjectSpec = {
       patternHint: 'S3 key characters, no leading or trailing slash',
       default: 'amb-consortium',
     },
-    region: { ...REGION, enum: undefined, pattern: /^[a-z]{2}(-gov)?-[a-z]+-\d$/, patternHint: 'an AWS region name', description: 'Region of the state bucket (default: the network region).' },
+    region: { ...REGION, enum: undefined, refused: undefined, pattern: /^[a-z]{2}(-gov)?-[a-z]+-\d$/, patternHint: 'an AWS region name', description: 'Region of the state bucket (default: the network region).' },
   },
   required: ['bucket'],
 };
