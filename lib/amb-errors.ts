@@ -34,8 +34,9 @@ export function explainFailure(error: unknown, context: FailureContext = {}): un
     );
   }
   if (sdk.name === 'AccessDeniedException' || sdk.$metadata?.httpStatusCode === 403) {
+    const status = context.member ? `npm run status -- --member ${context.member.name}` : 'npm run status';
     return new OperationalError(
-      `AMB refused the call (${sdk.name}: ${sdk.message}): the credentials in use cannot act as ${who}; use credentials of account ${context.member?.accountId ?? 'the member'} with managedblockchain permissions`,
+      `AMB refused the call (${sdk.name}: ${sdk.message}): the account of these credentials may not do this. If they are ${context.member ? `${context.member.name}'s (account ${context.member.accountId})` : "the member's"}, that member is not (or no longer) allowed to: ${status} shows where it stands; otherwise use credentials of account ${context.member?.accountId ?? 'the member'} with managedblockchain permissions`,
       { cause: error },
     );
   }

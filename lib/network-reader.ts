@@ -21,13 +21,27 @@ import { OperationalError } from './errors';
 import { actionsOfDescription } from './governance/actions';
 import type { InvitationView } from './governance/invitations';
 import type { NodeView } from './governance/ledger-record';
-import { accountOfArn, resolveRemovals, type NetworkMember, type NetworkProposal, type NetworkSnapshot, type VoteCast } from './governance/snapshot';
+import { deployCommand } from './members';
+import { accountOfArn, isActiveMember, resolveRemovals, type NetworkMember, type NetworkProposal, type NetworkSnapshot, type VoteCast } from './governance/snapshot';
 
 export interface ReadOptions {
   /** Also list the votes cast on proposals in progress. @default false */
   readonly votes?: boolean;
   /** The member acting, named in messages. */
-  readonly actingAs?: { readonly name: string; readonly accountId: string };
+  readonly actingAs?: ActingAs;
+  /**
+   * An invitee may read the network and its members but not its proposals (AMB answers
+   * AccessDenied): return them hidden (`proposalsHidden`) instead of failing. @default false
+   */
+  readonly proposalsIfAllowed?: boolean;
+}
+
+/** Who acts, as configured: enough to say whose credentials are wanted and whether it ever joined. */
+export interface ActingAs {
+  readonly name: string;
+  readonly accountId: string;
+  /** Recorded member id, when it joined. */
+  readonly memberId?: string;
 }
 
 /** Calls in flight at once when fetching per-proposal details. */
@@ -36,9 +50,15 @@ const DETAIL_CONCURRENCY = 8;
 export async function readNetwork(client: ManagedBlockchainClient, networkId: string, options: ReadOptions = {}): Promise<NetworkSnapshot> {
   const [network, members, summaries] = await Promise.all([
     getNetwork(client, networkId, options),
-    listMembers(client, networkId),
-    listProposalSummaries(client, networkId),
+    listMembers(client, networkId).catch((error: unknown) => error as Error),
+    listProposalSummaries(client, networkId).catch((error: unknown) => error as Error),
   ]);
+  if (members instanceof Error) throw isAccessDenied(members) ? noAccess(networkId, undefined, options) : members;
+  if (summaries instanceof Error) {
+    if (!isAccessDenied(summaries)) throw summaries;
+    if (options.proposalsIfAllowed) return { ...network, members, proposals: [], proposalsHidden: true };
+    throw noAccess(networkId, members, options);
+  }
   const proposals = await mapConcurrently(summaries, DETAIL_CONCURRENCY, (summary) =>
     summary.Status === 'IN_PROGRESS' ? readOpenProposal(client, networkId, summary, members, options.votes ?? false) : Promise.resolve(closedProposal(summary, members)),
   );
@@ -77,6 +97,35 @@ export async function readNetworkRecord(client: ManagedBlockchainClient, network
   }
 }
 
+function isAccessDenied(error: unknown): boolean {
+  return (error as Error | undefined)?.name === 'AccessDeniedException';
+}
+
+/**
+ * Why the account of these credentials may not read the network's proposals, in the acting
+ * member's terms: it has not joined yet, it was removed, or these are not its credentials.
+ */
+export function noAccess(networkId: string, members: readonly NetworkMember[] | undefined, options: ReadOptions): OperationalError {
+  const acting = options.actingAs;
+  if (!acting) return new OperationalError(`the account of these credentials has no member in network ${networkId}: act with a member's credentials`);
+  const status = `npm run status -- --member ${acting.name}`;
+  const own = members?.find((member) => member.isOwned && (acting.memberId === undefined || member.id === acting.memberId));
+  if (own && !isActiveMember(own)) {
+    const joined = own.creationDate ? `, which joined on ${own.creationDate.toISOString()},` : '';
+    return new OperationalError(
+      `${acting.name} was removed from network ${networkId}: its member ${own.id}${joined} is ${own.status}, so it can no longer read proposals or vote (AMB does not tell a removed account when; the consortium's ${'`npm run status`'} lists the proposal that removed it)`,
+    );
+  }
+  if (acting.memberId === undefined) {
+    return new OperationalError(
+      `${acting.name} has not joined network ${networkId} yet, so AMB shows it no proposals and it cannot vote: ${status} shows its invitation; accept it with npm run accept-invitation -- --member ${acting.name}, then ${deployCommand(acting.name)}`,
+    );
+  }
+  return new OperationalError(
+    `the account of these credentials has no member in network ${networkId}: if they are ${acting.name}'s (account ${acting.accountId}), its member ${acting.memberId} is no longer in the network (${status} says more); otherwise use account ${acting.accountId}'s credentials`,
+  );
+}
+
 function networkFailure(error: unknown, networkId: string, region: string, options: ReadOptions): unknown {
   const name = (error as Error).name;
   if (name === 'ResourceNotFoundException') {
@@ -86,11 +135,8 @@ function networkFailure(error: unknown, networkId: string, region: string, optio
     );
   }
   if (name === 'AccessDeniedException') {
-    const who = options.actingAs ? `${options.actingAs.name} (account ${options.actingAs.accountId})` : 'the member';
-    return new OperationalError(
-      `the account of these credentials has no member in network ${networkId}: act with the credentials of ${who}, or accept the invitation and deploy first`,
-      { cause: error },
-    );
+    const failure = noAccess(networkId, undefined, options);
+    return new OperationalError(failure.message, { cause: error });
   }
   return error;
 }

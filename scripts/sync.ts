@@ -11,6 +11,7 @@ import { CONSORTIUM_FILE, type Consortium } from '../lib/config';
 import { networkRecordEdit } from '../lib/config/network-record';
 import { readYamlValue, recordInYamlFile, type YamlEdit } from '../lib/config/record';
 import { OperationalError } from '../lib/errors';
+import { deployCommand } from '../lib/members';
 import { actingMember } from '../lib/governance/acting-member';
 import { buildLedgerRecord, type LedgerRecord, type RecordedPeer } from '../lib/governance/ledger-record';
 import { networkMemberOf } from '../lib/governance/plan-proposals';
@@ -105,7 +106,7 @@ async function discoverNetwork(client: ManagedBlockchainClient, consortium: Cons
   if (found.length === 1) return found[0].id;
   if (found.length === 0) {
     throw new OperationalError(
-      `no network named "${consortium.network.name}" is visible to these credentials in ${consortium.network.region}: run the founder's deploy first (cdktf deploy ${consortium.founder}) and sync with the founder's credentials`,
+      `no network named "${consortium.network.name}" is visible to these credentials in ${consortium.network.region}: run the founder's deploy first (${deployCommand(consortium.founder)}) and sync with the founder's credentials`,
     );
   }
   throw new OperationalError(

@@ -46,6 +46,7 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
         region,
         adminUsername: raw.adminUsername ?? defaultOf(MEMBER_SPEC, 'adminUsername'),
         invitationId: raw.invitationId,
+        lapsedInvitation: raw.lapsedInvitation && { invitationId: raw.lapsedInvitation.invitationId!, expiredAt: raw.lapsedInvitation.expiredAt! },
         memberId: raw.ledger?.memberId,
         isFounder,
         joined: isFounder || raw.invitationId !== undefined,

@@ -59,6 +59,7 @@ export interface RawMember {
   region?: string;
   adminUsername?: string;
   invitationId?: string;
+  lapsedInvitation?: { invitationId?: string; expiredAt?: string };
   ledger?: RawLedgerRecord;
   vpc?: { cidr?: string; availabilityZones?: (string | undefined)[]; vpcId?: string; subnetIds?: (string | undefined)[] };
   endpoint?: { allowedSecurityGroupIds?: (string | undefined)[] };

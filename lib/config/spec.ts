@@ -285,6 +285,20 @@ export const MEMBER_SPEC: ObjectSpec = {
       pattern: INVITATION_ID,
       patternHint: INVITATION_ID_HINT,
     },
+    lapsedInvitation: {
+      type: 'object',
+      description: 'An invitation that expired unused; written by npm run accept-invitation so that npm run propose invites again at once, do not edit.',
+      properties: {
+        invitationId: { type: 'string', description: 'The invitation that expired.', pattern: INVITATION_ID, patternHint: INVITATION_ID_HINT },
+        expiredAt: {
+          type: 'string',
+          description: 'When it expired (ISO 8601, UTC), as ListInvitations reports it.',
+          pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/,
+          patternHint: 'an ISO 8601 UTC time such as 2026-11-30T10:00:00.000Z',
+        },
+      },
+      required: ['invitationId', 'expiredAt'],
+    },
     ledger: {
       type: 'object',
       description: 'What this member joined the network as; written by npm run sync, do not edit.',
