@@ -34,6 +34,11 @@ export interface ReadOptions {
    * AccessDenied): return them hidden (`proposalsHidden`) instead of failing. @default false
    */
   readonly proposalsIfAllowed?: boolean;
+  /**
+   * Read the final tally (GetProposal) of this many of the newest closed proposals too;
+   * ListProposals gives none. @default 0
+   */
+  readonly closedTallies?: number;
 }
 
 /** Who acts, as configured: enough to say whose credentials are wanted and whether it ever joined. */
@@ -59,9 +64,20 @@ export async function readNetwork(client: ManagedBlockchainClient, networkId: st
     if (options.proposalsIfAllowed) return { ...network, members, proposals: [], proposalsHidden: true };
     throw noAccess(networkId, members, options);
   }
-  const proposals = await mapConcurrently(summaries, DETAIL_CONCURRENCY, (summary) =>
-    summary.Status === 'IN_PROGRESS' ? readOpenProposal(client, networkId, summary, members, options.votes ?? false) : Promise.resolve(closedProposal(summary, members)),
+  const tallied = new Set(
+    summaries
+      .filter((summary) => summary.Status !== 'IN_PROGRESS')
+      .sort((a, b) => (b.CreationDate?.getTime() ?? 0) - (a.CreationDate?.getTime() ?? 0))
+      .slice(0, options.closedTallies ?? 0)
+      .map((summary) => summary.ProposalId),
   );
+  const proposals = await mapConcurrently(summaries, DETAIL_CONCURRENCY, async (summary) => {
+    if (summary.Status === 'IN_PROGRESS') return readOpenProposal(client, networkId, summary, members, options.votes ?? false);
+    const closed = closedProposal(summary, members);
+    if (!tallied.has(summary.ProposalId)) return closed;
+    const { Proposal } = await client.send(new GetProposalCommand({ NetworkId: networkId, ProposalId: summary.ProposalId }));
+    return { ...closed, tally: { yes: Proposal?.YesVoteCount ?? 0, no: Proposal?.NoVoteCount ?? 0, outstanding: Proposal?.OutstandingVoteCount ?? 0 } };
+  });
   return { ...network, members, proposals };
 }
 

@@ -75,6 +75,7 @@ const RECENT_CLOSED = 10;
 export const status: Command<StatusResult> = {
   spec: {
     name: 'status',
+    readOnly: true,
     summary: "Show the network's members, this member's nodes, proposals, invitations, and the drift between the network and members/.",
     flags: {
       wait: { type: 'boolean', description: 'poll until nothing is creating, updating, deleting or in a vote' },
@@ -125,7 +126,7 @@ export const status: Command<StatusResult> = {
 async function readStatus({ consortium, member, out, client, now }: CommandContext): Promise<StatusResult> {
   const networkId = recordedNetworkId(consortium);
   const [snapshot, invitations] = await out.during(`reading network ${networkId}`, () =>
-    Promise.all([readNetwork(client, networkId, { actingAs: member, proposalsIfAllowed: true }).catch((error: unknown) => notAMember(error)), listInvitations(client)]),
+    Promise.all([readNetwork(client, networkId, { actingAs: member, proposalsIfAllowed: true, closedTallies: RECENT_CLOSED }).catch((error: unknown) => notAMember(error)), listInvitations(client)]),
   );
   const me = snapshot && networkMemberOf(member, snapshot.members);
   const ownMember = snapshot?.members.find((candidate) => candidate.isOwned && (member.memberId === undefined || candidate.id === member.memberId));

@@ -1,6 +1,6 @@
 /** `npm run diagram`: the consortium as a Mermaid flowchart, from the config or with live statuses. */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -276,10 +276,11 @@ describe('the command', () => {
     expect(result.stdout).toBe(renderDiagramDocument(sample()));
   });
 
-  test('writes docs/consortium.md by default, and --out elsewhere', () => {
+  test('writes docs/consortium.md beside the members directory by default, and --out elsewhere', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'diagram-'));
     try {
-      expect(diagram([], { CONSORTIUM_DIR: SAMPLE_DIR }, cwd).status).toBe(0);
+      cpSync(SAMPLE_DIR, join(cwd, 'members'), { recursive: true });
+      expect(diagram([], { CONSORTIUM_DIR: join(cwd, 'members') }, tmpdir()).status).toBe(0);
       expect(readFileSync(join(cwd, 'docs', 'consortium.md'), 'utf8')).toBe(renderDiagramDocument(sample()));
       const result = diagram(['--out', 'out/net.md'], { CONSORTIUM_DIR: SAMPLE_DIR }, cwd);
       expect(result.status).toBe(0);

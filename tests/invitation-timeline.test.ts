@@ -85,6 +85,14 @@ describe('an invitation that expires unused', () => {
     expect(harness.member('ott-vendor-2').memberId).toMatch(/^m-/);
     expect(await driftOf('filmmaker', 'ott-vendor-2')).toBeUndefined();
   });
+
+  it('status shows the final tally of closed proposals, not empty columns', async () => {
+    const run = await harness.expectOk(harness.run(status, 'filmmaker'));
+    const closed = run.proposals.filter((proposal) => proposal.status === 'APPROVED');
+    expect(closed.length).toBeGreaterThanOrEqual(4);
+    // Each was approved by the founder's vote alone: one YES, no NO.
+    for (const proposal of closed) expect([proposal.yes, proposal.no]).toEqual([1, 0]);
+  });
 });
 
 describe('a removed member', () => {
