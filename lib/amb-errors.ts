@@ -10,6 +10,8 @@ export interface FailureContext {
   readonly member?: { readonly name: string; readonly accountId: string };
   readonly region?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** The configured network, to name the file and the founder in messages. */
+  readonly network?: { readonly id?: string; readonly file: string; readonly founder: string };
 }
 
 const SAFE = 'the command is safe to re-run';
@@ -34,12 +36,13 @@ export function explainFailure(error: unknown, context: FailureContext = {}): un
     );
   }
   if (sdk.name === 'AccessDeniedException' || sdk.$metadata?.httpStatusCode === 403) {
+    const status = context.member ? `npm run status -- --member ${context.member.name}` : 'npm run status';
     return new OperationalError(
-      `AMB refused the call (${sdk.name}: ${sdk.message}): the credentials in use cannot act as ${who}; use credentials of account ${context.member?.accountId ?? 'the member'} with managedblockchain permissions`,
+      `AMB refused the call (${sdk.name}: ${sdk.message}): the account of these credentials may not do this. If they are ${context.member ? `${context.member.name}'s (account ${context.member.accountId})` : "the member's"}, that member is not (or no longer) allowed to: ${status} shows where it stands; otherwise use credentials of account ${context.member?.accountId ?? 'the member'} with managedblockchain permissions`,
       { cause: error },
     );
   }
-  if (sdk.name === 'ThrottlingException' || sdk.$metadata?.httpStatusCode === 429) {
+  if (sdk.name === 'ThrottlingException' || (sdk.$metadata?.httpStatusCode === 429 && !Object.hasOwn(AMB_ERROR_ADVICE, sdk.name))) {
     return new OperationalError(`AMB kept throttling${tried} (${sdk.message}); wait a minute and re-run (${SAFE})`, { cause: error });
   }
   if ((sdk.$metadata?.httpStatusCode ?? 0) >= 500) {
@@ -53,7 +56,32 @@ export function explainFailure(error: unknown, context: FailureContext = {}): un
     return new OperationalError(`cannot reach ${where}: ${code}${tried}; check the network and re-run (${SAFE})`, { cause: error });
   }
   if (sdk.$metadata !== undefined) {
-    return new OperationalError(`AMB: ${sdk.name}: ${sdk.message}`, { cause: error });
+    const advice = AMB_ERROR_ADVICE[sdk.name]?.(sdk, context) ?? `npm run status${context.member ? ` -- --member ${context.member.name}` : ''} shows the network's state; re-run once the cause is fixed`;
+    return new OperationalError(`AMB: ${sdk.name}: ${sdk.message} -> ${advice}`, { cause: error });
   }
   return error;
+}
+
+/**
+ * What to do about each error of AMB's API (the errors of the service model,
+ * `managedblockchain/2018-09-24`) that no rule above covers. Keyed by the SDK's error name.
+ */
+export const AMB_ERROR_ADVICE: Readonly<Record<string, (error: SdkError, context: FailureContext) => string>> = {
+  ResourceNotFoundException: (error, context) => {
+    const network = context.network;
+    if (network && /network/i.test(error.message) && network.id !== undefined && error.message.includes(network.id)) {
+      return `network ${network.id} (network.id in ${network.file}) does not exist in ${context.region ?? 'this region'}: check the id and network.region; remove network.id and run npm run sync -- --member ${network.founder} to find the network by name, or run the founder's deploy first`;
+    }
+    return `an id recorded in members/ (network.id, invitationId, a ledger record) names something AMB does not have in ${context.region ?? 'this region'}: check it against npm run status${memberFlag(context)}, and that the credentials and region are the member's`;
+  },
+  InvalidRequestException: () => 'AMB refused a value as invalid: fix the field or flag the message names (npm run validate checks members/ offline) and re-run',
+  IllegalActionException: (_error, context) => `AMB does not allow this in the resource's current state (a vote on a closed proposal, a second vote, a member acting before it is AVAILABLE): npm run status${memberFlag(context)} shows the state; re-run when it allows it (${SAFE})`,
+  ResourceAlreadyExistsException: (_error, context) => `it exists already, most likely from an earlier run: record it with npm run sync${memberFlag(context)} (${SAFE})`,
+  ResourceNotReadyException: (_error, context) => `the resource is still being created or updated: wait with npm run status${memberFlag(context)} --wait, then re-run (${SAFE})`,
+  TooManyTagsException: () => 'a resource would carry more tags than AMB allows (50): remove some from tags in the member file',
+  ResourceLimitExceededException: () => "an AMB limit is reached (the edition's members or peers per member, or an account quota): remove what is no longer needed, move to STANDARD for a new network, or ask for more in Service Quotas",
+};
+
+function memberFlag(context: FailureContext): string {
+  return context.member ? ` -- --member ${context.member.name}` : '';
 }

@@ -39,8 +39,8 @@ export const EDITION_LIMITS: Readonly<Record<Edition, EditionLimits>> = {
   STANDARD: { maxMembers: 14, maxPeersPerMember: 3, instanceTypes: STANDARD_INSTANCE_TYPES },
 };
 
-/** Regions that offer AMB Hyperledger Fabric. */
-export const FABRIC_REGIONS = [
+/** Regions whose AMB API serves Hyperledger Fabric (AMB developer guide; botocore endpoints). */
+export const FABRIC_API_REGIONS = [
   'us-east-1',
   'ap-northeast-1',
   'ap-northeast-2',
@@ -49,6 +49,22 @@ export const FABRIC_REGIONS = [
   'eu-west-2',
   'us-gov-west-1',
 ] as const;
+
+/**
+ * Regions where the API answers but CloudFormation has no AWS::ManagedBlockchain::Member or
+ * ::Node resource type (cfn-lint's region schemas report E3006 for them), with the reason
+ * shown to the user.
+ */
+export const REGIONS_WITHOUT_LEDGER_TYPES: Readonly<Record<string, string>> = {
+  'us-gov-west-1':
+    "has the AMB API, but CloudFormation there has no AWS::ManagedBlockchain::Member or AWS::ManagedBlockchain::Node resource type, and a member's ledger (member, peers, admin secret) is a CloudFormation stack",
+};
+
+/**
+ * Regions a consortium can live in: the AMB API serves Fabric there and CloudFormation has
+ * the AWS::ManagedBlockchain::Member and ::Node types the ledger stacks are made of.
+ */
+export const FABRIC_REGIONS = FABRIC_API_REGIONS.filter((region) => !(region in REGIONS_WITHOUT_LEDGER_TYPES));
 
 /** AMB assigns each member its own ports inside this range; never assume fixed ones. */
 export const FABRIC_PORT_RANGE = { from: 30000, to: 34000 } as const;

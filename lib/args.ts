@@ -19,6 +19,8 @@ export interface CommandSpec {
   readonly summary: string;
   /** Whether the command acts as one member (--member required). @default true */
   readonly actsAsMember?: boolean;
+  /** A command that never writes offers no --dry-run. @default false */
+  readonly readOnly?: boolean;
   readonly flags?: Readonly<Record<string, FlagSpec>>;
   readonly examples?: readonly string[];
 }
@@ -42,7 +44,8 @@ const COMMON: Readonly<Record<string, FlagSpec>> = {
 };
 
 function flagsOf(spec: CommandSpec): Record<string, FlagSpec> {
-  const common = spec.actsAsMember === false ? { json: COMMON.json, help: COMMON.help } : COMMON;
+  const common =
+    spec.actsAsMember === false ? { json: COMMON.json, help: COMMON.help } : spec.readOnly ? { member: COMMON.member, json: COMMON.json, help: COMMON.help } : COMMON;
   return { ...common, ...spec.flags };
 }
 

@@ -74,7 +74,7 @@ export async function executeCommand<Result>(command: Command<Result>, argv: rea
   try {
     result = await command.run(context);
   } catch (error) {
-    throw explainFailure(error, { member, region: consortium.network.region, env: environment.env });
+    throw explainFailure(error, { member, region: consortium.network.region, env: environment.env, network: { id: consortium.network.id, file: `${consortium.dir}/consortium.yaml`, founder: consortium.founder } });
   } finally {
     if (!environment.clientFor) client.destroy();
   }

@@ -169,3 +169,8 @@ export function parseMembersArgs(argv: readonly string[]): MembersOptions {
   }
   return { json, selection, help };
 }
+
+/** The one form in which messages tell a member to deploy its stack (as the README writes it). */
+export function deployCommand(member: string): string {
+  return `npx cdktf deploy ${member}`;
+}

@@ -16,17 +16,37 @@ import {
   type ProposalSummary,
 } from '@aws-sdk/client-managedblockchain';
 import { LIST_PAGE_SIZE, type ThresholdComparator } from './amb';
+import { networkRecordOf, type NetworkRecord } from './config/network-record';
 import { OperationalError } from './errors';
 import { actionsOfDescription } from './governance/actions';
 import type { InvitationView } from './governance/invitations';
 import type { NodeView } from './governance/ledger-record';
-import { accountOfArn, resolveRemovals, type NetworkMember, type NetworkProposal, type NetworkSnapshot, type VoteCast } from './governance/snapshot';
+import { deployCommand } from './members';
+import { accountOfArn, isActiveMember, resolveRemovals, type NetworkMember, type NetworkProposal, type NetworkSnapshot, type VoteCast } from './governance/snapshot';
 
 export interface ReadOptions {
   /** Also list the votes cast on proposals in progress. @default false */
   readonly votes?: boolean;
   /** The member acting, named in messages. */
-  readonly actingAs?: { readonly name: string; readonly accountId: string };
+  readonly actingAs?: ActingAs;
+  /**
+   * An invitee may read the network and its members but not its proposals (AMB answers
+   * AccessDenied): return them hidden (`proposalsHidden`) instead of failing. @default false
+   */
+  readonly proposalsIfAllowed?: boolean;
+  /**
+   * Read the final tally (GetProposal) of this many of the newest closed proposals too;
+   * ListProposals gives none. @default 0
+   */
+  readonly closedTallies?: number;
+}
+
+/** Who acts, as configured: enough to say whose credentials are wanted and whether it ever joined. */
+export interface ActingAs {
+  readonly name: string;
+  readonly accountId: string;
+  /** Recorded member id, when it joined. */
+  readonly memberId?: string;
 }
 
 /** Calls in flight at once when fetching per-proposal details. */
@@ -35,12 +55,29 @@ const DETAIL_CONCURRENCY = 8;
 export async function readNetwork(client: ManagedBlockchainClient, networkId: string, options: ReadOptions = {}): Promise<NetworkSnapshot> {
   const [network, members, summaries] = await Promise.all([
     getNetwork(client, networkId, options),
-    listMembers(client, networkId),
-    listProposalSummaries(client, networkId),
+    listMembers(client, networkId).catch((error: unknown) => error as Error),
+    listProposalSummaries(client, networkId).catch((error: unknown) => error as Error),
   ]);
-  const proposals = await mapConcurrently(summaries, DETAIL_CONCURRENCY, (summary) =>
-    summary.Status === 'IN_PROGRESS' ? readOpenProposal(client, networkId, summary, members, options.votes ?? false) : Promise.resolve(closedProposal(summary, members)),
+  if (members instanceof Error) throw isAccessDenied(members) ? noAccess(networkId, undefined, options) : members;
+  if (summaries instanceof Error) {
+    if (!isAccessDenied(summaries)) throw summaries;
+    if (options.proposalsIfAllowed) return { ...network, members, proposals: [], proposalsHidden: true };
+    throw noAccess(networkId, members, options);
+  }
+  const tallied = new Set(
+    summaries
+      .filter((summary) => summary.Status !== 'IN_PROGRESS')
+      .sort((a, b) => (b.CreationDate?.getTime() ?? 0) - (a.CreationDate?.getTime() ?? 0))
+      .slice(0, options.closedTallies ?? 0)
+      .map((summary) => summary.ProposalId),
   );
+  const proposals = await mapConcurrently(summaries, DETAIL_CONCURRENCY, async (summary) => {
+    if (summary.Status === 'IN_PROGRESS') return readOpenProposal(client, networkId, summary, members, options.votes ?? false);
+    const closed = closedProposal(summary, members);
+    if (!tallied.has(summary.ProposalId)) return closed;
+    const { Proposal } = await client.send(new GetProposalCommand({ NetworkId: networkId, ProposalId: summary.ProposalId }));
+    return { ...closed, tally: { yes: Proposal?.YesVoteCount ?? 0, no: Proposal?.NoVoteCount ?? 0, outstanding: Proposal?.OutstandingVoteCount ?? 0 } };
+  });
   return { ...network, members, proposals };
 }
 
@@ -63,6 +100,48 @@ async function getNetwork(client: ManagedBlockchainClient, networkId: string, op
   }
 }
 
+/**
+ * What the network was created with (GetNetwork), as `sync` records it in consortium.yaml.
+ * @throws OperationalError when the network is not found or the account has no member in it
+ */
+export async function readNetworkRecord(client: ManagedBlockchainClient, networkId: string, options: ReadOptions = {}): Promise<NetworkRecord> {
+  try {
+    const { Network } = await client.send(new GetNetworkCommand({ NetworkId: networkId }));
+    return networkRecordOf(Network ?? {});
+  } catch (error) {
+    throw networkFailure(error, networkId, await client.config.region(), options);
+  }
+}
+
+function isAccessDenied(error: unknown): boolean {
+  return (error as Error | undefined)?.name === 'AccessDeniedException';
+}
+
+/**
+ * Why the account of these credentials may not read the network's proposals, in the acting
+ * member's terms: it has not joined yet, it was removed, or these are not its credentials.
+ */
+export function noAccess(networkId: string, members: readonly NetworkMember[] | undefined, options: ReadOptions): OperationalError {
+  const acting = options.actingAs;
+  if (!acting) return new OperationalError(`the account of these credentials has no member in network ${networkId}: act with a member's credentials`);
+  const status = `npm run status -- --member ${acting.name}`;
+  const own = members?.find((member) => member.isOwned && (acting.memberId === undefined || member.id === acting.memberId));
+  if (own && !isActiveMember(own)) {
+    const joined = own.creationDate ? `, which joined on ${own.creationDate.toISOString()},` : '';
+    return new OperationalError(
+      `${acting.name} was removed from network ${networkId}: its member ${own.id}${joined} is ${own.status}, so it can no longer read proposals or vote (AMB does not tell a removed account when; the consortium's ${'`npm run status`'} lists the proposal that removed it)`,
+    );
+  }
+  if (acting.memberId === undefined) {
+    return new OperationalError(
+      `${acting.name} has not joined network ${networkId} yet, so AMB shows it no proposals and it cannot vote: ${status} shows its invitation; accept it with npm run accept-invitation -- --member ${acting.name}, then ${deployCommand(acting.name)}`,
+    );
+  }
+  return new OperationalError(
+    `the account of these credentials has no member in network ${networkId}: if they are ${acting.name}'s (account ${acting.accountId}), its member ${acting.memberId} is no longer in the network (${status} says more); otherwise use account ${acting.accountId}'s credentials`,
+  );
+}
+
 function networkFailure(error: unknown, networkId: string, region: string, options: ReadOptions): unknown {
   const name = (error as Error).name;
   if (name === 'ResourceNotFoundException') {
@@ -72,11 +151,8 @@ function networkFailure(error: unknown, networkId: string, region: string, optio
     );
   }
   if (name === 'AccessDeniedException') {
-    const who = options.actingAs ? `${options.actingAs.name} (account ${options.actingAs.accountId})` : 'the member';
-    return new OperationalError(
-      `the account of these credentials has no member in network ${networkId}: act with the credentials of ${who}, or accept the invitation and deploy first`,
-      { cause: error },
-    );
+    const failure = noAccess(networkId, undefined, options);
+    return new OperationalError(failure.message, { cause: error });
   }
   return error;
 }

@@ -26,6 +26,9 @@ export const S3_LIMITS = {
   maxBucketName: 63,
 } as const;
 
+/** The SDK's logger interface, saying nothing: every failure is reported by the command. */
+const SILENT_LOGGER = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
 /** Files up to this size go up in one PutObject; larger ones in parts of at least this size. */
 export const DEFAULT_PART_SIZE = 8 * MiB;
 
@@ -186,6 +189,9 @@ export function offchainS3Client(region: string, env: NodeJS.ProcessEnv = proces
     retryMode: 'standard',
     // verifyDocument hashes the body itself and compares with S3's checksum explicitly.
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // Without a logger the SDK writes "An error was encountered in a non-retryable streaming
+    // request." to the console before the error reaches s3Failure, which says it better.
+    logger: SILENT_LOGGER,
   });
 }
 
@@ -256,6 +262,14 @@ export async function putDocument(client: S3Client, request: PutDocumentRequest)
       versionId = result.VersionId;
     } else {
       const upload = new Upload({ client, params: { ...common, Body: body }, partSize, queueSize: parallelParts(partSize), leavePartsOnError: false });
+      // The SDK reports bytes as they go; one line per finished part is enough to show life.
+      let partsShown = 0;
+      upload.on('httpUploadProgress', ({ loaded = 0 }) => {
+        const partsDone = loaded >= size ? parts : Math.floor(loaded / partSize);
+        if (partsDone <= partsShown) return;
+        partsShown = partsDone;
+        progress(`uploaded ${formatBytes(Math.min(loaded, size))} of ${formatBytes(size)} (${partsDone} of ${parts} parts)`);
+      });
       const result = await upload.done();
       versionId = result.VersionId;
     }

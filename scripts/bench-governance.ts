@@ -1,7 +1,8 @@
 /**
  * `npm run bench:governance`: API calls and wall time of one pass of propose, vote and
  * status on a simulated 14-member network with 200 past proposals, on loopback. Each count
- * is printed next to its bound: list pages + one GetProposal per proposal in progress (+ the
+ * is printed next to its bound: list pages + one GetProposal per proposal in progress (and,
+ * for status, per closed proposal it shows) (+ the
  * vote pages the command needs) + the writes. Prints figures; asserts nothing.
  */
 import { CreateProposalCommand, VoteOnProposalCommand, type ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
@@ -27,6 +28,9 @@ import { propose } from './propose';
 import { status } from './status';
 import { sync } from './sync';
 import { vote } from './vote';
+
+/** Closed proposals status shows, each with its final tally. */
+const SHOWN_CLOSED = 10;
 
 const MEMBERS = 14;
 const PAST_PROPOSALS = 200;
@@ -117,8 +121,8 @@ void runMain(async () => {
     await measure(
       status,
       founder.name,
-      1 + memberPages + proposalPages(existing + 1) + open + 1 + 1,
-      `1 GetNetwork + ${memberPages} ListMembers + ${proposalPages(existing + 1)} ListProposals pages + ${open} GetProposal + 1 ListInvitations page + 1 ListNodes page`,
+      1 + memberPages + proposalPages(existing + 1) + open + SHOWN_CLOSED + 1 + 1,
+      `1 GetNetwork + ${memberPages} ListMembers + ${proposalPages(existing + 1)} ListProposals pages + ${open} GetProposal (open) + ${SHOWN_CLOSED} GetProposal (final tally of the closed ones shown) + 1 ListInvitations page + 1 ListNodes page`,
     );
 
     process.stdout.write(`governance on a simulated ${MEMBERS}-member network with ${existing} proposals (${OPEN_PROPOSALS} open), loopback, in-process\n`);

@@ -3,20 +3,28 @@
  * `--live` reads statuses from the network with the standard AWS credential chain.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createAmbClient } from '../lib/amb-client';
 import { runMain } from '../lib/cli';
-import { loadConsortium } from '../lib/config';
+import { consortiumDir, loadConsortium } from '../lib/config';
 import { renderDiagramDocument } from '../lib/diagram';
 import { UsageError } from '../lib/errors';
 import { readNetworkStatus } from '../lib/network-status';
 
 export const DEFAULT_OUT = 'docs/consortium.md';
 
+/**
+ * Where the diagram goes without --out: docs/consortium.md beside the members directory, so
+ * a CONSORTIUM_DIR elsewhere never overwrites this repository's own diagram.
+ */
+export function defaultOut(env: NodeJS.ProcessEnv = process.env): string {
+  return join(dirname(consortiumDir(env)), DEFAULT_OUT);
+}
+
 const USAGE = `usage: npm run diagram -- [--out FILE | --stdout] [--live]
 
 Renders the consortium in CONSORTIUM_DIR (default members/) as a Mermaid flowchart.
-  --out FILE   write the Markdown here (default ${DEFAULT_OUT})
+  --out FILE   write the Markdown here (default: ${DEFAULT_OUT} beside the members directory)
   --stdout     print it instead of writing a file
   --live       annotate members and peers with their statuses in the network (AWS credentials
                of a member; AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN points at another endpoint)
@@ -64,7 +72,7 @@ export function main(argv: readonly string[] = process.argv.slice(2)): Promise<v
       process.stdout.write(document);
       return;
     }
-    const out = options.out ?? DEFAULT_OUT;
+    const out = options.out ?? defaultOut();
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, document);
     process.stderr.write(`wrote ${out}\n`);

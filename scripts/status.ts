@@ -6,12 +6,13 @@
  */
 import { GetNodeCommand, type ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
 import { type Command, type CommandContext, recordedNetworkId, runCommand } from '../lib/command';
-import type { Member } from '../lib/config';
+import type { Consortium, Member } from '../lib/config';
 import { OperationalError } from '../lib/errors';
 import { computeDrift, type DriftItem } from '../lib/governance/drift';
-import type { InvitationView } from '../lib/governance/invitations';
+import { chooseInvitation, type InvitationView } from '../lib/governance/invitations';
 import { networkMemberOf } from '../lib/governance/plan-proposals';
-import type { NetworkSnapshot } from '../lib/governance/snapshot';
+import { isActiveMember, type NetworkMember, type NetworkSnapshot } from '../lib/governance/snapshot';
+import { deployCommand, proposer } from '../lib/members';
 import { yesVotesNeeded } from '../lib/governance/threshold';
 import { listInvitations, listNodes, mapConcurrently, readNetwork } from '../lib/network-reader';
 import type { Column } from '../lib/output';
@@ -60,6 +61,8 @@ export interface StatusResult {
   readonly proposals: readonly ProposalRow[];
   readonly invitations: readonly InvitationView[];
   readonly drift: readonly DriftItem[];
+  /** True when these credentials may not list proposals (not a member): the table is empty, not known. */
+  readonly proposalsHidden: boolean;
   /** Work AMB or the members have not finished: what --wait waits for. */
   readonly pending: readonly string[];
   readonly inSync: boolean;
@@ -72,6 +75,7 @@ const RECENT_CLOSED = 10;
 export const status: Command<StatusResult> = {
   spec: {
     name: 'status',
+    readOnly: true,
     summary: "Show the network's members, this member's nodes, proposals, invitations, and the drift between the network and members/.",
     flags: {
       wait: { type: 'boolean', description: 'poll until nothing is creating, updating, deleting or in a vote' },
@@ -109,9 +113,10 @@ export const status: Command<StatusResult> = {
     out.table(`Nodes of ${result.member}`, NODE_COLUMNS, result.nodes);
     const open = result.proposals.filter((proposal) => proposal.status === 'IN_PROGRESS');
     const closed = result.proposals.filter((proposal) => proposal.status !== 'IN_PROGRESS');
-    out.table('Proposals', PROPOSAL_COLUMNS, [...open, ...closed.slice(0, RECENT_CLOSED)]);
+    if (result.proposalsHidden) out.print(`Proposals: AMB shows them to members only, and ${result.member} is not one in ${result.networkId}.\n`);
+    else out.table('Proposals', PROPOSAL_COLUMNS, [...open, ...closed.slice(0, RECENT_CLOSED)]);
     if (closed.length > RECENT_CLOSED) out.print(`(${closed.length - RECENT_CLOSED} older closed proposals not shown; --json lists all)\n`);
-    out.table(`Invitations to ${result.member}'s account`, INVITATION_COLUMNS, result.invitations);
+    out.table('Invitations to the account of these credentials', INVITATION_COLUMNS, result.invitations);
     if (result.inSync) out.print('Drift: none, the network matches the config.');
     else out.table('Drift between the network and the config', DRIFT_COLUMNS, result.drift);
     if (result.pending.length > 0) out.print(`Pending: ${result.pending.join('; ')}`);
@@ -121,9 +126,10 @@ export const status: Command<StatusResult> = {
 async function readStatus({ consortium, member, out, client, now }: CommandContext): Promise<StatusResult> {
   const networkId = recordedNetworkId(consortium);
   const [snapshot, invitations] = await out.during(`reading network ${networkId}`, () =>
-    Promise.all([readNetwork(client, networkId, { actingAs: member }).catch((error: unknown) => notAMember(error, member)), listInvitations(client)]),
+    Promise.all([readNetwork(client, networkId, { actingAs: member, proposalsIfAllowed: true, closedTallies: RECENT_CLOSED }).catch((error: unknown) => notAMember(error)), listInvitations(client)]),
   );
   const me = snapshot && networkMemberOf(member, snapshot.members);
+  const ownMember = snapshot?.members.find((candidate) => candidate.isOwned && (member.memberId === undefined || candidate.id === member.memberId));
   const [fabricNodes, ethereumNodes] = await Promise.all([
     me?.isOwned ? listNodes(client, networkId, me.id) : Promise.resolve([]),
     readEthereumNodes(client, member),
@@ -149,7 +155,8 @@ async function readStatus({ consortium, member, out, client, now }: CommandConte
         expiresAt: proposal.expirationDate.toISOString(),
       };
     });
-  const drift = snapshot ? computeDrift(consortium, snapshot, now()) : [{ subject: member.name, problem: `account ${member.accountId} has no member in ${networkId}`, fix: `npm run accept-invitation -- --member ${member.name}, then cdktf deploy ${member.name}` }];
+  // Only a member sees proposals; anyone else is told where it stands from its own invitations.
+  const drift = snapshot && !snapshot.proposalsHidden && me?.isOwned ? computeDrift(consortium, snapshot, now()) : [outsiderDrift(consortium, member, networkId, invitations, ownMember)];
   const pending = [
     ...members.filter((row) => TRANSITIONAL.includes(row.status)).map((row) => `member ${row.name} ${row.status}`),
     ...nodes.filter((node) => TRANSITIONAL.includes(node.status)).map((node) => `node ${node.id} ${node.status}`),
@@ -161,6 +168,7 @@ async function readStatus({ consortium, member, out, client, now }: CommandConte
     networkId,
     readAt: now().toISOString(),
     network: snapshot && { name: snapshot.name, status: snapshot.status, votingPolicy: snapshot.votingPolicy },
+    proposalsHidden: snapshot === undefined || snapshot.proposalsHidden === true,
     members,
     nodes,
     proposals,
@@ -171,11 +179,49 @@ async function readStatus({ consortium, member, out, client, now }: CommandConte
   };
 }
 
-/** An account that has not joined yet cannot read the network; its invitations still show. */
-function notAMember(error: unknown, member: Member): undefined {
-  const cause = error instanceof OperationalError ? (error.cause as Error | undefined) : undefined;
-  if (cause?.name === 'AccessDeniedException' && member.memberId === undefined) return undefined;
+/** An account that has not joined, or was removed, may not read the network; its invitations still show. */
+function notAMember(error: unknown): undefined {
+  const cause = error instanceof OperationalError ? (error.cause as Error | undefined) : (error as Error);
+  if (cause?.name === 'AccessDeniedException' || (error instanceof OperationalError && /has not joined|was removed|has no member/.test(error.message))) return undefined;
   throw error;
+}
+
+/**
+ * Where a member that cannot see the network's proposals stands: removed, invited (pending
+ * or lapsed), or not invited; the same advice accept-invitation and propose give.
+ */
+export function outsiderDrift(consortium: Consortium, member: Member, networkId: string, invitations: readonly InvitationView[], own: NetworkMember | undefined): DriftItem {
+  const proposeAs = proposer(consortium)?.name ?? 'NAME';
+  const subject = member.name;
+  if (own && !isActiveMember(own)) {
+    return {
+      subject,
+      problem: `removed from network ${networkId}: its member ${own.id}${own.creationDate ? ` (joined ${own.creationDate.toISOString()})` : ''} is ${own.status}; AMB does not tell a removed account when, the consortium's status lists the removal proposal`,
+      fix: member.removed ? 'nothing in AMB; its stack keeps the retained ledger resources until the member deletes them' : `mark it removed: true in ${member.file}`,
+    };
+  }
+  if (member.memberId !== undefined && !own) {
+    return { subject, problem: `recorded member ${member.memberId} is not visible to these credentials in ${networkId}`, fix: `use ${member.name}'s credentials (account ${member.accountId}); if they are, it was removed: mark it removed: true in ${member.file}` };
+  }
+  const choice = chooseInvitation(networkId, invitations);
+  if (choice.pending) {
+    return {
+      subject,
+      problem: `invited to ${networkId}: invitation ${choice.pending.id} is pending until ${choice.pending.expirationDate.toISOString()}`,
+      fix: `npm run accept-invitation -- --member ${member.name}, then ${deployCommand(member.name)}`,
+    };
+  }
+  if (choice.latest?.status === 'EXPIRED') {
+    const recorded = member.lapsedInvitation?.invitationId === choice.latest.id;
+    return {
+      subject,
+      problem: `invitation ${choice.latest.id} to ${networkId} expired unused at ${choice.latest.expirationDate.toISOString()}${recorded ? ` (recorded in ${member.file})` : ''}`,
+      fix: recorded
+        ? `commit ${member.file}; then npm run propose -- --member ${proposeAs} invites ${member.name} again at once`
+        : `npm run accept-invitation -- --member ${member.name} records it; commit ${member.file}; then npm run propose -- --member ${proposeAs} invites ${member.name} again at once`,
+    };
+  }
+  return { subject, problem: `account ${member.accountId} has no member in ${networkId} and no pending invitation to it`, fix: `a member proposes the invitation: npm run propose -- --member ${proposeAs}` };
 }
 
 /** Ethereum nodes live in public networks; their endpoints come from GetNode. */

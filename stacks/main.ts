@@ -2,6 +2,8 @@
  * The cdktf app: one Terraform stack per member of the consortium in CONSORTIUM_DIR
  * (default members/), written to cdktf.out/stacks/<member>/cdk.tf.json.
  */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'cdktf';
 import { runMain } from '../lib/cli';
 import { loadConsortium, type Consortium } from '../lib/config';
@@ -13,6 +15,21 @@ export function synthesize(consortium: Consortium, outdir?: string, role: StackR
   for (const member of consortium.members) new MemberStack(app, { consortium, member, role });
   app.synth();
   return app;
+}
+
+/**
+ * Removes `<outdir>/stacks/<name>` folders of stacks this consortium no longer has (a member
+ * that left, or another CONSORTIUM_DIR's members), which would otherwise invite a
+ * `terraform apply` of the wrong stack. Their state lives in S3, not in the folder.
+ * @returns the names removed
+ */
+export function removeStaleStacks(outdir: string, consortium: Consortium): string[] {
+  const stacksDir = join(outdir, 'stacks');
+  if (!existsSync(stacksDir)) return [];
+  const current = new Set(consortium.members.map((member) => member.name));
+  const stale = readdirSync(stacksDir).filter((name) => !current.has(name));
+  for (const name of stale) rmSync(join(stacksDir, name), { recursive: true, force: true });
+  return stale;
 }
 
 /** AMB_ROLE=plan synthesizes stacks that assume each member's read-only plan role. */
@@ -38,13 +55,25 @@ export function networkLayerOnlyNotice(consortium: Consortium): string[] {
     );
 }
 
+/**
+ * Notices are not errors. `npx cdktf synth` runs this app and shows whatever it writes on
+ * stderr as an error (and on stdout as plain output), so under cdktf (CDKTF_OUTDIR set)
+ * they go to stdout; `npm run synth` keeps stdout for nothing and writes them to stderr.
+ */
+export function writeNotices(notices: readonly string[], env: NodeJS.ProcessEnv, io: { stdout: (text: string) => void; stderr: (text: string) => void } = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) }): void {
+  const write = env.CDKTF_OUTDIR !== undefined && env.CDKTF_CONTEXT_JSON !== undefined ? io.stdout : io.stderr;
+  for (const line of notices) write(`notice: ${line}\n`);
+}
+
 /** `npm run synth`: validate the consortium in CONSORTIUM_DIR and write every member's stack. */
 export function main(): Promise<void> {
   return runMain(() => {
     const role = stackRoleOf(process.env);
     const consortium = loadConsortium();
-    for (const line of [...networkLayerOnlyNotice(consortium), ...planRoleNotice(consortium, role)]) process.stderr.write(`${line}\n`);
-    synthesize(consortium, undefined, role);
+    const notices = [...networkLayerOnlyNotice(consortium), ...planRoleNotice(consortium, role)];
+    const app = synthesize(consortium, undefined, role);
+    for (const name of removeStaleStacks(app.outdir, consortium)) notices.push(`removed ${join(app.outdir, 'stacks', name)}: ${name} is not a member of the consortium in ${consortium.dir}`);
+    writeNotices(notices, process.env);
   });
 }
 

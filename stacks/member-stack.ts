@@ -10,6 +10,8 @@ import { NetworkEndpoint } from './constructs/network-endpoint';
 import { OffchainStore } from './constructs/offchain-store';
 import { ProposalVoter } from './constructs/proposal-voter';
 import { nodeLogicalId } from './ledger-template';
+import { terraformLiterals } from './terraform-literal';
+import { voterSettings } from './voter/bundle';
 
 export interface MemberStackProps {
   readonly consortium: Consortium;
@@ -50,8 +52,10 @@ export class MemberStack extends TerraformStack {
   public readonly client?: FabricClient;
 
   constructor(scope: Construct, props: MemberStackProps) {
-    const { consortium, member } = props;
-    super(scope, member.name);
+    super(scope, props.member.name);
+    // From here on, every string from config is literal to Terraform (see terraform-literal.ts).
+    const consortium = terraformLiterals(props.consortium);
+    const member = consortium.members.find((candidate) => candidate.name === props.member.name) ?? terraformLiterals(props.member);
     const roleArn = roleArnFor(member, props.role);
     const role = props.role ?? 'deploy';
     const region = consortium.network.region;
@@ -124,6 +128,8 @@ export class MemberStack extends TerraformStack {
       this.voter = new ProposalVoter(this, 'voter', {
         consortium,
         member,
+        // The settings file travels inside the zip, not through Terraform: it keeps the text as written.
+        settings: voterSettings(props.consortium, member.name),
         networkId: networkId ?? fabricLedger.networkId,
         memberId: fabricLedger.memberId,
         namePrefix,

@@ -1,6 +1,6 @@
 /** `npm run diagram`: the consortium as a Mermaid flowchart, from the config or with live statuses. */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -185,11 +185,14 @@ describe('other consortia', () => {
   });
 
   test('names that are Mermaid keywords or markup stay inert: a member called "end", a network name with quotes and angle brackets', () => {
-    const fixture = new ConsortiumFixture()
-      .edit('consortium.yaml', 'name: drm-royalties', 'name: \'Film "rights" <b>#1 & co\'')
-      .write('end.yaml', 'accountId: "999988887777"\ndeployRoleArn: arn:aws:iam::999988887777:role/deploy\nvpc:\n  cidr: 10.90.0.0/16\npeers:\n  - instanceType: bc.t3.small\n    availabilityZone: us-east-1a\n');
+    const fixture = new ConsortiumFixture().write(
+      'end.yaml',
+      'accountId: "999988887777"\ndeployRoleArn: arn:aws:iam::999988887777:role/deploy\nvpc:\n  cidr: 10.90.0.0/16\npeers:\n  - instanceType: bc.t3.small\n    availabilityZone: us-east-1a\n',
+    );
     try {
-      const flowchart = renderFlowchart(fixture.load());
+      // The loader admits only letters, digits and hyphens in a network name; the renderer must not rely on it.
+      const loaded = fixture.load();
+      const flowchart = renderFlowchart({ ...loaded, network: { ...loaded.network, name: 'Film "rights" <b>#1 & co' } });
       expect(flowchart).toContain('<b>Film #34;rights#34; #60;b#62;#35;1 #38; co</b>');
       expect(flowchart).toContain('member_end["<b>end</b>');
       expect(flowchart).toContain('peer_end_peer1[(');
@@ -273,10 +276,11 @@ describe('the command', () => {
     expect(result.stdout).toBe(renderDiagramDocument(sample()));
   });
 
-  test('writes docs/consortium.md by default, and --out elsewhere', () => {
+  test('writes docs/consortium.md beside the members directory by default, and --out elsewhere', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'diagram-'));
     try {
-      expect(diagram([], { CONSORTIUM_DIR: SAMPLE_DIR }, cwd).status).toBe(0);
+      cpSync(SAMPLE_DIR, join(cwd, 'members'), { recursive: true });
+      expect(diagram([], { CONSORTIUM_DIR: join(cwd, 'members') }, tmpdir()).status).toBe(0);
       expect(readFileSync(join(cwd, 'docs', 'consortium.md'), 'utf8')).toBe(renderDiagramDocument(sample()));
       const result = diagram(['--out', 'out/net.md'], { CONSORTIUM_DIR: SAMPLE_DIR }, cwd);
       expect(result.status).toBe(0);

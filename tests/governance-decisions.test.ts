@@ -199,7 +199,9 @@ describe('computeDrift', () => {
     const open = proposal({ status: 'IN_PROGRESS', actions: inviteActions(OTT2_ACCOUNT) });
     expect(computeDrift(sample, snapshotOf(sample, { proposals: [open] }), NOW)[0].fix).toContain('npm run vote');
     const approved = proposal({ status: 'APPROVED', actions: inviteActions(OTT2_ACCOUNT) });
-    expect(computeDrift(sample, snapshotOf(sample, { proposals: [approved] }), NOW)[0].fix).toBe('npm run accept-invitation -- --member ott-vendor-2, then cdktf deploy ott-vendor-2');
+    expect(computeDrift(sample, snapshotOf(sample, { proposals: [approved] }), NOW)[0].fix).toBe(
+      'ott-vendor-2 accepts with npm run accept-invitation -- --member ott-vendor-2; if its invitation has expired, that command records it in members/ott-vendor-2.yaml and, once that is committed, propose invites again at once; once accepted: npx cdktf deploy ott-vendor-2',
+    );
   });
 
   it('reports a member in the network that no file names, a member still creating, and an unrecorded member', () => {

@@ -108,6 +108,28 @@ describe('put', () => {
     expect(result.stderr).toContain('hashing');
   });
 
+  test('shows progress of a multipart upload on stderr: bytes and parts, up to the last', async () => {
+    const document = writeDocument('film-master.mov', 17 * MiB);
+    const lines: string[] = [];
+    const stored = await putDocument(client, { bucket, owner, file: document.path, progress: (line) => lines.push(line) });
+    expect(stored).toMatchObject({ parts: 3, sha256: document.hash });
+    const uploaded = lines.filter((line) => line.startsWith('uploaded '));
+    expect(uploaded.length).toBeGreaterThanOrEqual(1);
+    for (const line of uploaded) expect(line).toMatch(/^uploaded \S+ \S+ of 17\.0 MiB \([123] of 3 parts\)$/);
+    expect(uploaded[uploaded.length - 1]).toBe('uploaded 17.0 MiB of 17.0 MiB (3 of 3 parts)');
+  });
+
+  test('a failed upload leaks no SDK line before the error that says what to do', async () => {
+    const document = writeDocument('lost.pdf', 2048);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      await expect(putDocument(client, { bucket: `${bucket}-missing`, owner, file: document.path })).rejects.toThrow(OperationalError);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   test('honours AWS_ENDPOINT_URL when no S3-specific endpoint is set', () => {
     const document = writeDocument('generic-endpoint.txt', 100);
     const { AWS_ENDPOINT_URL_S3: endpoint, ...rest } = moto.env;

@@ -1,6 +1,6 @@
 /** `npm run synth` and `npx cdktf synth` as a user runs them. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsortiumFixture } from './helpers/consortium-fixture';
@@ -20,13 +20,19 @@ function stacksIn(outdir: string): Record<string, string> {
   return Object.fromEntries(readdirSync(dir).map((member) => [member, readFileSync(join(dir, member, 'cdk.tf.json'), 'utf8')]));
 }
 
-test('writes cdktf.out/stacks/<member>/cdk.tf.json for every member and says which hold the network layer only', () => {
+test('writes cdktf.out/stacks/<member>/cdk.tf.json for every member, removes stacks of non-members and says which hold the network layer only', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'synth-'));
   try {
+    mkdirSync(join(outdir, 'stacks', 'departed-member'), { recursive: true });
+    writeFileSync(join(outdir, 'stacks', 'departed-member', 'cdk.tf.json'), '{}');
     const result = synth({ CDKTF_OUTDIR: outdir });
     expect(result.status).toBe(0);
     expect(Object.keys(stacksIn(outdir)).sort()).toEqual(['bank', 'filmmaker', 'ott-vendor-1', 'ott-vendor-2']);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ott-vendor-2: no invitationId yet, so its stack holds the network layer only/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^notice: ott-vendor-2: no invitationId yet, so its stack holds the network layer only/),
+      `notice: removed ${join(outdir, 'stacks', 'departed-member')}: departed-member is not a member of the consortium in members`,
+    ]);
+    expect(result.stdout).toBe('');
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

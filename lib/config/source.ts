@@ -19,11 +19,36 @@ export class SourceFile {
     readonly file: string,
     readonly text: string,
   ) {
-    this.document = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    // The library's own unique-key check compares every key with every other (quadratic in
+    // the size of a mapping); duplicateKeys does the same job in one pass and names the key.
+    this.document = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false });
     this.syntaxIssues = [...this.document.errors, ...this.document.warnings].map((error) => {
       const pos = this.positionOfOffset(error.pos[0]);
       return { file, ...pos, field: '', problem: `YAML: ${firstLine(error.message)}` };
     });
+    if (this.syntaxIssues.length === 0) this.syntaxIssues.push(...this.duplicateKeys(this.document.contents as Node | null, []));
+  }
+
+  /** Keys written twice in one mapping, anywhere in the file: YAML forbids them and the second would silently win. */
+  private duplicateKeys(node: Node | null, path: readonly (string | number)[]): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    if (isMap(node)) {
+      const first = new Map<string, Position>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const at = this.positionOfNode(pair.key as Node);
+        const earlier = first.get(key);
+        if (earlier) {
+          issues.push({ file: this.file, ...at, field: fieldName([...path, key]), problem: `YAML: key "${key}" appears twice in this mapping (first at line ${earlier.line})`, allowed: 'each key once; remove or merge one of them' });
+        } else {
+          first.set(key, at);
+        }
+        issues.push(...this.duplicateKeys(pair.value as Node | null, [...path, key]));
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => issues.push(...this.duplicateKeys(item as Node | null, [...path, index])));
+    }
+    return issues;
   }
 
   positionOfOffset(offset: number): Position {

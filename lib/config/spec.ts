@@ -11,6 +11,7 @@ import {
   FABRIC_REGIONS,
   FRAMEWORK_VERSIONS,
   MEMBER_NAME_PATTERN,
+  REGIONS_WITHOUT_LEDGER_TYPES,
   STANDARD_INSTANCE_TYPES,
   THRESHOLD_COMPARATORS,
 } from '../amb';
@@ -22,6 +23,8 @@ interface Common {
 export interface StringSpec extends Common {
   readonly type: 'string';
   readonly enum?: readonly string[];
+  /** Values that look plausible but are refused, each with the reason shown to the user. */
+  readonly refused?: Readonly<Record<string, string>>;
   readonly pattern?: RegExp;
   /** Human wording of the pattern, shown after "allowed:". */
   readonly patternHint?: string;
@@ -91,6 +94,13 @@ const MEMBER_NAME: StringSpec = {
 const INVITATION_ID = /^in?-[A-Za-z0-9]{1,32}$/;
 const INVITATION_ID_HINT = 'in- (or i-) followed by letters and digits';
 
+const NETWORK_ID: StringSpec = {
+  type: 'string',
+  description: 'AMB network id.',
+  pattern: /^n-[A-Za-z0-9]{1,32}$/,
+  patternHint: 'n- followed by letters and digits',
+};
+
 const NODE_NAME: StringSpec = {
   type: 'string',
   description: 'Stable name of the node in the stack.',
@@ -107,8 +117,9 @@ const SECURITY_GROUP_ID: StringSpec = {
 
 const REGION: StringSpec = {
   type: 'string',
-  description: 'AWS region that offers AMB Hyperledger Fabric.',
+  description: 'AWS region where both the AMB Hyperledger Fabric API and the CloudFormation AWS::ManagedBlockchain types exist.',
   enum: FABRIC_REGIONS,
+  refused: REGIONS_WITHOUT_LEDGER_TYPES,
 };
 
 const CIDR = {
@@ -133,7 +144,7 @@ const STATE_BACKEND: ObjectSpec = {
       patternHint: 'S3 key characters, no leading or trailing slash',
       default: 'amb-consortium',
     },
-    region: { ...REGION, enum: undefined, pattern: /^[a-z]{2}(-gov)?-[a-z]+-\d$/, patternHint: 'an AWS region name', description: 'Region of the state bucket (default: the network region).' },
+    region: { ...REGION, enum: undefined, refused: undefined, pattern: /^[a-z]{2}(-gov)?-[a-z]+-\d$/, patternHint: 'an AWS region name', description: 'Region of the state bucket (default: the network region).' },
   },
   required: ['bucket'],
 };
@@ -148,17 +159,12 @@ export const CONSORTIUM_SPEC: ObjectSpec = {
       properties: {
         name: {
           type: 'string',
-          description: 'Network name (1-64 characters).',
-          pattern: /^\S(.{0,62}\S)?$/,
-          patternHint: '1-64 characters, no leading or trailing space',
+          description: "Network name (1-64 characters). It is part of the names of every member's AWS resources (CloudFormation stack, IAM roles, log groups, event rules, buckets), which allow only letters, digits and hyphens.",
+          pattern: MEMBER_NAME_PATTERN,
+          patternHint: '1-64 letters, digits and single hyphens, starting with a letter, not ending with a hyphen (it is part of AWS resource names)',
         },
         description: { type: 'string', description: 'Network description.', maxLength: 128, default: '' },
-        id: {
-          type: 'string',
-          description: 'Network id, recorded once the network exists (npm run sync writes it).',
-          pattern: /^n-[A-Za-z0-9]{1,32}$/,
-          patternHint: 'n- followed by letters and digits',
-        },
+        id: { ...NETWORK_ID, description: 'Network id, recorded once the network exists (npm run sync writes it).' },
         frameworkVersion: {
           type: 'string',
           description: 'Hyperledger Fabric version; use 2.2 for new networks.',
@@ -221,6 +227,28 @@ export const CONSORTIUM_SPEC: ObjectSpec = {
       },
     },
     stateBackend: STATE_BACKEND,
+    ledger: {
+      type: 'object',
+      description: 'What the network was created with; written by npm run sync, do not edit. AMB cannot change these settings, so the network settings must keep matching them.',
+      properties: {
+        networkId: { ...NETWORK_ID, description: 'The network the record describes.' },
+        name: { type: 'string', description: 'Network name it was created with.', minLength: 1, maxLength: 64 },
+        description: { type: 'string', description: 'Network description it was created with.', maxLength: 128 },
+        frameworkVersion: { type: 'string', description: 'Fabric version it was created with.', enum: FRAMEWORK_VERSIONS },
+        edition: { type: 'string', description: 'Edition it was created with.', enum: EDITIONS },
+        voting: {
+          type: 'object',
+          description: 'Voting policy it was created with.',
+          properties: {
+            thresholdPercentage: { type: 'integer', description: 'Threshold percentage.', minimum: 0, maximum: 100 },
+            proposalDurationInHours: { type: 'integer', description: 'Proposal duration in hours.', minimum: 1, maximum: 168 },
+            thresholdComparator: { type: 'string', description: 'Threshold comparator.', enum: THRESHOLD_COMPARATORS },
+          },
+          required: ['thresholdPercentage', 'proposalDurationInHours', 'thresholdComparator'],
+        },
+      },
+      required: ['networkId', 'name', 'frameworkVersion', 'edition', 'voting'],
+    },
   },
   required: ['network', 'founder', 'stateBackend'],
 };
@@ -257,6 +285,20 @@ export const MEMBER_SPEC: ObjectSpec = {
       pattern: INVITATION_ID,
       patternHint: INVITATION_ID_HINT,
     },
+    lapsedInvitation: {
+      type: 'object',
+      description: 'An invitation that expired unused; written by npm run accept-invitation so that npm run propose invites again at once, do not edit.',
+      properties: {
+        invitationId: { type: 'string', description: 'The invitation that expired.', pattern: INVITATION_ID, patternHint: INVITATION_ID_HINT },
+        expiredAt: {
+          type: 'string',
+          description: 'When it expired (ISO 8601, UTC), as ListInvitations reports it.',
+          pattern: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/,
+          patternHint: 'an ISO 8601 UTC time such as 2026-11-30T10:00:00.000Z',
+        },
+      },
+      required: ['invitationId', 'expiredAt'],
+    },
     ledger: {
       type: 'object',
       description: 'What this member joined the network as; written by npm run sync, do not edit.',
@@ -268,12 +310,7 @@ export const MEMBER_SPEC: ObjectSpec = {
           patternHint: 'm- followed by letters and digits',
         },
         name: { ...MEMBER_NAME, description: 'Member name it was created with.' },
-        networkId: {
-          type: 'string',
-          description: 'Network it belongs to.',
-          pattern: /^n-[A-Za-z0-9]{1,32}$/,
-          patternHint: 'n- followed by letters and digits',
-        },
+        networkId: { ...NETWORK_ID, description: 'Network it belongs to.' },
         invitationId: {
           type: 'string',
           description: 'Invitation it was created with (absent for the founder).',
@@ -492,3 +529,15 @@ export const MEMBER_SPEC: ObjectSpec = {
   },
   required: ['accountId', 'deployRoleArn', 'vpc'],
 };
+
+/** The declared default of a field, so defaults live only in the spec (and the schema). */
+export function defaultOf<T>(spec: ObjectSpec, dotted: string): T {
+  let field: FieldSpec = spec;
+  for (const part of dotted.split('.')) {
+    while (field.type === 'array') field = field.items;
+    if (field.type !== 'object') break;
+    field = field.properties[part];
+  }
+  if (!('default' in field) || field.default === undefined) throw new Error(`spec field ${dotted} declares no default`);
+  return field.default as T;
+}

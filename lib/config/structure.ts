@@ -131,6 +131,11 @@ function walkString(source: SourceFile, node: Node | null, spec: StringSpec, pat
     issues.push(source.issueAt(path, `${describe(node)} is not a string`, spec.enum?.join(', ') ?? spec.patternHint));
     return undefined;
   }
+  const refusal = spec.refused && Object.hasOwn(spec.refused, text) ? spec.refused[text] : undefined;
+  if (refusal !== undefined) {
+    issues.push(source.issueAt(path, `"${text}" ${refusal}`, spec.enum?.join(', ') ?? spec.patternHint));
+    return undefined;
+  }
   if (spec.enum && !spec.enum.includes(text)) {
     issues.push(source.issueAt(path, `"${text}" is not one of the allowed values`, spec.enum.join(', ')));
     return undefined;

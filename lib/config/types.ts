@@ -100,6 +100,12 @@ export interface EthereumNode {
   readonly availabilityZone: string;
 }
 
+export interface LapsedInvitation {
+  readonly invitationId: string;
+  /** ISO 8601 UTC time the invitation expired. */
+  readonly expiredAt: string;
+}
+
 export interface Member {
   /** AMB member name = the YAML file name without extension. */
   readonly name: string;
@@ -114,6 +120,11 @@ export interface Member {
   readonly adminUsername: string;
   /** Invitation this member joined (or will join) with; absent for the founder. */
   readonly invitationId?: string;
+  /**
+   * An invitation that expired unused, as the invitee's accept-invitation found it in
+   * ListInvitations; it lets propose invite again without waiting for the worst-case bound.
+   */
+  readonly lapsedInvitation?: LapsedInvitation;
   /** AMB member id, recorded once the member exists. */
   readonly memberId?: string;
   readonly isFounder: boolean;

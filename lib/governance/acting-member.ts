@@ -5,6 +5,7 @@
  */
 import type { Member } from '../config/types';
 import { OperationalError } from '../errors';
+import { deployCommand } from '../members';
 import { networkMemberOf } from './plan-proposals';
 import { isActiveMember, type NetworkMember } from './snapshot';
 
@@ -26,7 +27,7 @@ export function actingMember(member: Member, members: readonly NetworkMember[], 
     throw new OperationalError(`the credentials in use are not ${member.name}'s (account ${member.accountId}): ${whose}; use ${member.name}'s credentials`);
   }
   throw new OperationalError(
-    `${member.name} (account ${member.accountId}) has no active member in network ${networkId}: accept its invitation and deploy first (npm run accept-invitation -- --member ${member.name}, then cdktf deploy ${member.name})`,
+    `${member.name} (account ${member.accountId}) has no active member in network ${networkId}: accept its invitation and deploy first (npm run accept-invitation -- --member ${member.name}, then ${deployCommand(member.name)})`,
   );
 }
 

@@ -5,7 +5,8 @@
 import type { Consortium, Member } from '../config/types';
 import { proposer } from '../members';
 import type { GovernanceAction } from './actions';
-import { invitationPendingUntil, networkMemberOf, proposalsFor } from './plan-proposals';
+import { acceptOrRecordLapse, invitationFate, lapseReason, networkMemberOf, proposalsFor } from './plan-proposals';
+import { deployCommand } from '../members';
 import { isActiveMember, type NetworkMember, type NetworkSnapshot } from './snapshot';
 
 export interface DriftItem {
@@ -82,15 +83,19 @@ function invitationDrift(member: Member, snapshot: NetworkSnapshot, now: Date, p
   const action: GovernanceAction = { kind: 'invite', accountId: member.accountId, member: member.name };
   const latest = proposalsFor(action, snapshot.proposals)[0];
   if (latest?.status === 'IN_PROGRESS') return { subject, problem: `invitation proposal ${latest.id} is in progress`, fix: VOTE };
-  if (latest?.status === 'APPROVED' && now < invitationPendingUntil(latest, snapshot)) {
+  const fate = latest?.status === 'APPROVED' ? invitationFate(member, latest, snapshot, now) : undefined;
+  if (latest && fate?.kind === 'maybe-pending') {
     if (member.invitationId !== undefined) {
-      return { subject, problem: `invitation ${member.invitationId} is recorded but the member does not exist yet`, fix: `cdktf deploy ${member.name}` };
+      return { subject, problem: `invitation ${member.invitationId} is recorded but the member does not exist yet`, fix: `${deployCommand(member.name)} (if the invitation has expired, npm run accept-invitation -- --member ${member.name} records that and propose invites again)` };
     }
     return {
       subject,
-      problem: `invited by proposal ${latest.id}; the invitation is open until ${invitationPendingUntil(latest, snapshot).toISOString()} at the latest`,
-      fix: `npm run accept-invitation -- --member ${member.name}, then cdktf deploy ${member.name}`,
+      problem: `invited by proposal ${latest.id}; its invitation may be pending until ${fate.until.toISOString()}`,
+      fix: `${acceptOrRecordLapse(member)}; once accepted: ${deployCommand(member.name)}`,
     };
+  }
+  if (fate?.kind === 'lapsed') {
+    return { subject, problem: lapseReason(member, fate), fix: `npm run propose -- --member ${proposeAs} (invites again at once)` };
   }
   if (latest?.status === 'REJECTED' || latest?.status === 'ACTION_FAILED') {
     return { subject, problem: `invitation proposal ${latest.id} ended ${latest.status}`, fix: `npm run propose -- --member ${proposeAs} --retry-rejected` };

@@ -86,6 +86,40 @@ export function invitationPendingUntil(proposal: NetworkProposal, snapshot: Netw
   return new Date(proposal.expirationDate.getTime() + snapshot.votingPolicy.proposalDurationInHours * HOUR_MS);
 }
 
+/**
+ * What became of the invitation an approved proposal sent, as far as members/ and the
+ * network tell: `lapsed` when the invitee's accept-invitation recorded that an invitation
+ * sent after the proposal expired unused; `maybe-pending` until the worst-case bound;
+ * `over` after it. propose, status and accept-invitation all word their advice from this.
+ */
+export type InvitationFate =
+  | { readonly kind: 'lapsed'; readonly invitationId: string; readonly expiredAt: Date }
+  | { readonly kind: 'maybe-pending'; readonly until: Date }
+  | { readonly kind: 'over' };
+
+export function invitationFate(member: Member, proposal: NetworkProposal, snapshot: NetworkSnapshot, now: Date): InvitationFate {
+  const lapsed = member.lapsedInvitation;
+  if (lapsed) {
+    const expiredAt = new Date(lapsed.expiredAt);
+    // An invitation is sent at approval, never before the proposal was created.
+    if (expiredAt.getTime() > proposal.creationDate.getTime() && expiredAt.getTime() <= now.getTime()) {
+      return { kind: 'lapsed', invitationId: lapsed.invitationId, expiredAt };
+    }
+  }
+  const until = invitationPendingUntil(proposal, snapshot);
+  return now < until ? { kind: 'maybe-pending', until } : { kind: 'over' };
+}
+
+/** The advice every command gives while an invitation may still be pending. */
+export function acceptOrRecordLapse(member: Member): string {
+  return `${member.name} accepts with npm run accept-invitation -- --member ${member.name}; if its invitation has expired, that command records it in ${member.file} and, once that is committed, propose invites again at once`;
+}
+
+/** Why propose invites again after a recorded lapse. */
+export function lapseReason(member: Member, fate: { readonly invitationId: string; readonly expiredAt: Date }): string {
+  return `invitation ${fate.invitationId} expired unused at ${fate.expiredAt.toISOString()} (recorded in ${member.file} by accept-invitation)`;
+}
+
 export function planProposals(consortium: Consortium, snapshot: NetworkSnapshot, options: ProposalPlanOptions): ProposalPlan {
   const create: PlannedProposal[] = [];
   const skip: SkippedAction[] = [];
@@ -98,7 +132,7 @@ export function planProposals(consortium: Consortium, snapshot: NetworkSnapshot,
       continue;
     }
     const history = proposalsFor(action, snapshot.proposals);
-    const blocker = blockingReason(history, action, snapshot, options);
+    const blocker = blockingReason(history, action, consortium, snapshot, options);
     if (blocker) {
       skip.push({ action, ...blocker });
       continue;
@@ -110,7 +144,7 @@ export function planProposals(consortium: Consortium, snapshot: NetworkSnapshot,
       description: describeAction(action),
       attempt,
       clientRequestToken: requestToken([snapshot.networkId, actionKey(action), attempt]),
-      reason: latest ? `${reason}; ${outcomeOf(latest)}` : reason,
+      reason: latest ? `${reason}; ${outcomeOf(latest, action, consortium, snapshot, options.now)}` : reason,
     });
   }
   return { create, skip };
@@ -119,6 +153,7 @@ export function planProposals(consortium: Consortium, snapshot: NetworkSnapshot,
 function blockingReason(
   history: readonly NetworkProposal[],
   action: GovernanceAction,
+  consortium: Consortium,
   snapshot: NetworkSnapshot,
   options: ProposalPlanOptions,
 ): { reason: string; proposalId: string } | undefined {
@@ -133,11 +168,12 @@ function blockingReason(
       if (action.kind === 'remove') {
         return { proposalId: latest.id, reason: `proposal ${latest.id} approved the removal; AMB is deleting the member` };
       }
-      const until = invitationPendingUntil(latest, snapshot);
-      if (options.now < until) {
+      const invitee = consortium.members.find((member) => member.name === action.member)!;
+      const fate = invitationFate(invitee, latest, snapshot, options.now);
+      if (fate.kind === 'maybe-pending') {
         return {
           proposalId: latest.id,
-          reason: `proposal ${latest.id} was approved; its invitation may be pending until ${until.toISOString()} (${action.member} accepts with npm run accept-invitation -- --member ${action.member})`,
+          reason: `proposal ${latest.id} was approved; its invitation may be pending until ${fate.until.toISOString()} (${acceptOrRecordLapse(invitee)})`,
         };
       }
       return undefined;
@@ -152,7 +188,10 @@ function blockingReason(
   }
 }
 
-function outcomeOf(proposal: NetworkProposal): string {
-  if (proposal.status === 'APPROVED') return `the invitation from proposal ${proposal.id} was not taken up before it expired`;
-  return `proposal ${proposal.id} ended ${proposal.status}`;
+function outcomeOf(proposal: NetworkProposal, action: GovernanceAction, consortium: Consortium, snapshot: NetworkSnapshot, now: Date): string {
+  if (proposal.status !== 'APPROVED') return `proposal ${proposal.id} ended ${proposal.status}`;
+  const invitee = consortium.members.find((member) => member.name === action.member);
+  const fate = invitee && invitationFate(invitee, proposal, snapshot, now);
+  if (invitee && fate?.kind === 'lapsed') return `proposal ${proposal.id} invited it, but ${lapseReason(invitee, fate)}`;
+  return `the invitation from proposal ${proposal.id} was not taken up before it expired`;
 }

@@ -61,6 +61,8 @@ export interface NetworkSnapshot {
   readonly votingPolicy: VotingPolicy;
   readonly members: readonly NetworkMember[];
   readonly proposals: readonly NetworkProposal[];
+  /** True when AMB would not list proposals to these credentials (an invitee's view): `proposals` is empty, not known. */
+  readonly proposalsHidden?: boolean;
 }
 
 /** Statuses in which a member takes part in the network (it votes and counts toward thresholds). */

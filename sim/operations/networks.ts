@@ -6,7 +6,7 @@ import {
   type GetNetworkOutput,
   type ListNetworksOutput,
 } from '@aws-sdk/client-managedblockchain';
-import { EDITIONS, FABRIC_REGIONS, FRAMEWORK_VERSIONS, THRESHOLD_COMPARATORS } from '../../lib/amb';
+import { EDITIONS, FABRIC_API_REGIONS, FRAMEWORK_VERSIONS, THRESHOLD_COMPARATORS } from '../../lib/amb';
 import { networkArn } from '../arns';
 import { invalidRequest } from '../errors';
 import { newId } from '../ids';
@@ -25,9 +25,9 @@ const NETWORK_PAGE_MAX = 10;
 export function createNetwork(context: OperationContext, input: InputReader): CreateNetworkOutput {
   return idempotent(context, 'CreateNetwork', input, () => {
     const region = context.caller.region;
-    if (!(FABRIC_REGIONS as readonly string[]).includes(region)) {
+    if (!(FABRIC_API_REGIONS as readonly string[]).includes(region)) {
       throw invalidRequest(
-        `AMB Hyperledger Fabric is not offered in ${region}; use one of ${FABRIC_REGIONS.join(', ')}.`,
+        `AMB Hyperledger Fabric is not offered in ${region}; use one of ${FABRIC_API_REGIONS.join(', ')}.`,
       );
     }
     const name = input.string('Name', { min: 1, max: 64, pattern: /\S/, patternHint: 'must not be blank' });

@@ -13,7 +13,8 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { partitionOf } from '../../lib/amb';
 import type { Consortium, Member } from '../../lib/config';
-import { voterPackage, voterSettings } from '../voter/bundle';
+import { voterPackage } from '../voter/bundle';
+import type { VoterSettings } from '../voter/handler';
 
 /**
  * AMB's EventBridge reference calls the event "Proposal Status Change"; its developer guide
@@ -25,6 +26,8 @@ export interface ProposalVoterProps {
   readonly consortium: Consortium;
   /** The member whose vote it casts, by the rules in its YAML. */
   readonly member: Member;
+  /** What the voter reads at run time, built from the consortium as written (not Terraform-escaped). */
+  readonly settings: VoterSettings;
   /** AMB network id (a Terraform reference for the founder). */
   readonly networkId: string;
   /** AMB member id of this member (from its ledger stack). */
@@ -97,7 +100,7 @@ export class ProposalVoter extends Construct {
       }),
     });
 
-    const asset = new TerraformAsset(this, 'package', { path: voterPackage(voterSettings(consortium, member.name)), type: AssetType.FILE });
+    const asset = new TerraformAsset(this, 'package', { path: voterPackage(props.settings), type: AssetType.FILE });
     this.function = new LambdaFunction(this, 'function', {
       functionName,
       description: `Votes on AMB proposals for ${member.name} by the rules in ${member.name}.yaml`,
