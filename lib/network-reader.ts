@@ -16,6 +16,7 @@ import {
   type ProposalSummary,
 } from '@aws-sdk/client-managedblockchain';
 import { LIST_PAGE_SIZE, type ThresholdComparator } from './amb';
+import { networkRecordOf, type NetworkRecord } from './config/network-record';
 import { OperationalError } from './errors';
 import { actionsOfDescription } from './governance/actions';
 import type { InvitationView } from './governance/invitations';
@@ -58,6 +59,19 @@ async function getNetwork(client: ManagedBlockchainClient, networkId: string, op
         thresholdComparator: (policy?.ThresholdComparator ?? 'GREATER_THAN') as ThresholdComparator,
       },
     };
+  } catch (error) {
+    throw networkFailure(error, networkId, await client.config.region(), options);
+  }
+}
+
+/**
+ * What the network was created with (GetNetwork), as `sync` records it in consortium.yaml.
+ * @throws OperationalError when the network is not found or the account has no member in it
+ */
+export async function readNetworkRecord(client: ManagedBlockchainClient, networkId: string, options: ReadOptions = {}): Promise<NetworkRecord> {
+  try {
+    const { Network } = await client.send(new GetNetworkCommand({ NetworkId: networkId }));
+    return networkRecordOf(Network ?? {});
   } catch (error) {
     throw networkFailure(error, networkId, await client.config.region(), options);
   }

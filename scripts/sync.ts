@@ -1,18 +1,20 @@
 /**
  * `npm run sync -- --member NAME`: after deploys, records what the network handed out:
- * network.id in consortium.yaml (found by name when it is not recorded yet) and, for each
+ * network.id in consortium.yaml (found by name when it is not recorded yet), the network
+ * record (what the network was created with, lib/config/network-record.ts) and, for each
  * member these credentials own, the `ledger:` record (member id, network, invitation,
  * peers and their node ids) that lib/config/rules.ts uses to refuse destructive changes.
  */
 import { join } from 'node:path';
 import { type Command, runCommand } from '../lib/command';
 import { CONSORTIUM_FILE, type Consortium } from '../lib/config';
-import { readYamlValue, recordInYamlFile } from '../lib/config/record';
+import { networkRecordEdit } from '../lib/config/network-record';
+import { readYamlValue, recordInYamlFile, type YamlEdit } from '../lib/config/record';
 import { OperationalError } from '../lib/errors';
 import { actingMember } from '../lib/governance/acting-member';
 import { buildLedgerRecord, type LedgerRecord, type RecordedPeer } from '../lib/governance/ledger-record';
 import { networkMemberOf } from '../lib/governance/plan-proposals';
-import { findNetworksByName, listMembers, listNodes } from '../lib/network-reader';
+import { findNetworksByName, listMembers, listNodes, readNetworkRecord } from '../lib/network-reader';
 import type { ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
 
 export interface SyncedFile {
@@ -38,7 +40,7 @@ const LEDGER_COMMENT = 'Written by `npm run sync`: what this member was created 
 export const sync: Command<SyncResult> = {
   spec: {
     name: 'sync',
-    summary: "Record network.id in consortium.yaml and the ledger record (member id, invitation, peer node ids) of each member these credentials own into its YAML. Run after a deploy, and commit the result.",
+    summary: "Record network.id and what the network was created with in consortium.yaml, and the ledger record (member id, invitation, peer node ids) of each member these credentials own into its YAML. Run after a deploy, and commit the result.",
     examples: ['npm run sync -- --member filmmaker', 'npm run sync -- --member bank --dry-run --json'],
   },
 
@@ -46,11 +48,16 @@ export const sync: Command<SyncResult> = {
     const files: SyncedFile[] = [];
     const outcomeOf = (changed: boolean): SyncedFile['outcome'] => (!changed ? 'unchanged' : args.dryRun ? 'would-record' : 'recorded');
     const networkId = consortium.network.id ?? (await discoverNetwork(client, consortium));
-    if (consortium.network.id === undefined) {
-      const file = join(consortium.dir, CONSORTIUM_FILE);
-      const recording = recordInYamlFile(file, [{ path: ['network', 'id'], value: networkId, after: ['description', 'name'], comment: NETWORK_COMMENT }], { dryRun: args.dryRun });
-      files.push({ file, what: `network.id ${networkId}`, outcome: outcomeOf(recording.changed) });
-    }
+    const networkRecord = await out.during(`reading what ${networkId} was created with`, () => readNetworkRecord(client, networkId, { actingAs: member }));
+    const consortiumFile = join(consortium.dir, CONSORTIUM_FILE);
+    const networkEdits: YamlEdit[] = [networkRecordEdit(networkRecord)];
+    if (consortium.network.id === undefined) networkEdits.unshift({ path: ['network', 'id'], value: networkId, after: ['description', 'name'], comment: NETWORK_COMMENT });
+    const networkRecording = recordInYamlFile(consortiumFile, networkEdits, { dryRun: args.dryRun });
+    files.push({
+      file: consortiumFile,
+      what: `${consortium.network.id === undefined ? `network.id ${networkId}, ` : ''}network record (${networkRecord.edition}, Fabric ${networkRecord.frameworkVersion}, voting ${networkRecord.voting.thresholdPercentage}% ${networkRecord.voting.proposalDurationInHours} h)`,
+      outcome: outcomeOf(networkRecording.changed),
+    });
     const members = await out.during(`listing the members of ${networkId}`, () => listMembers(client, networkId));
     actingMember(member, members, networkId);
 

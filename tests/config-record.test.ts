@@ -38,7 +38,7 @@ describe('applyYamlEdits', () => {
     const text = sampleText('consortium.yaml');
     const stripped = replacedOnce(text, "  # Recorded by `npm run sync` once the founder's deploy has created the network.\n  id: n-MWY63ZJZU5HGNCMBQER7IN6OIU\n", '');
     const result = applyYamlEdits('consortium.yaml', stripped, [{ path: ['network', 'id'], value: 'n-NEW', after: ['description', 'name'], comment: 'Recorded by sync.' }]);
-    expect(result.text).toBe(replacedOnce(stripped, 'royalty payments\n', 'royalty payments\n  # Recorded by sync.\n  id: n-NEW\n'));
+    expect(result.text).toBe(replacedOnce(stripped, 'royalty payments\n  frameworkVersion: "2.2"\n  edition: STANDARD\n  region', 'royalty payments\n  # Recorded by sync.\n  id: n-NEW\n  frameworkVersion: "2.2"\n  edition: STANDARD\n  region'));
   });
 
   it('appends a ledger record as a block at the end of the file', () => {

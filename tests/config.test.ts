@@ -67,7 +67,7 @@ describe('invalid configs', () => {
 
 describe('where the config comes from', () => {
   test('CONSORTIUM_DIR selects another members directory', () => {
-    const fixture = new ConsortiumFixture().edit('consortium.yaml', 'name: drm-royalties', 'name: other-network');
+    const fixture = new ConsortiumFixture().edit('consortium.yaml', /name: drm-royalties/g, 'name: other-network');
     try {
       expect(loadConsortium(consortiumDir({ CONSORTIUM_DIR: fixture.dir })).network.name).toBe('other-network');
       expect(consortiumDir({})).toBe('members');

@@ -186,7 +186,7 @@ describe('other consortia', () => {
 
   test('names that are Mermaid keywords or markup stay inert: a member called "end", a network name with quotes and angle brackets', () => {
     const fixture = new ConsortiumFixture()
-      .edit('consortium.yaml', 'name: drm-royalties', 'name: \'Film "rights" <b>#1 & co\'')
+      .edit('consortium.yaml', /name: drm-royalties/g, 'name: \'Film "rights" <b>#1 & co\'')
       .write('end.yaml', 'accountId: "999988887777"\ndeployRoleArn: arn:aws:iam::999988887777:role/deploy\nvpc:\n  cidr: 10.90.0.0/16\npeers:\n  - instanceType: bc.t3.small\n    availabilityZone: us-east-1a\n');
     try {
       const flowchart = renderFlowchart(fixture.load());

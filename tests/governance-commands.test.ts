@@ -165,15 +165,18 @@ describe('sync, configure-logging and status', () => {
   });
   afterAll(() => harness.stop());
 
-  it('finds the network by name, records network.id and the founder ledger, and a second run writes nothing', async () => {
+  it('finds the network by name, records network.id, what the network was created with and the founder ledger, and a second run writes nothing', async () => {
     await harness.foundNetwork();
     const consortium = harness.consortium();
     expect(consortium.network.id).toMatch(/^n-/);
     const founderFile = readFileSync(harness.member('filmmaker').file, 'utf8');
     expect(founderFile).toContain(`# Written by \`npm run sync\`: what this member was created as. Do not edit.\nledger:\n  memberId: ${harness.member('filmmaker').memberId}\n  name: filmmaker\n  networkId: ${consortium.network.id}\n  peers:\n    - name: peer1\n      nodeId: nd-`);
     const consortiumFile = readFileSync(join(harness.workspace, 'consortium.yaml'), 'utf8');
+    expect(consortiumFile).toContain(
+      `# Written by \`npm run sync\`: what the network was created with; AMB cannot change it. Do not edit.\nledger:\n  networkId: ${consortium.network.id}\n  name: drm-royalties\n  description: Film rights, OTT play reports and royalty payments\n  frameworkVersion: "2.2"\n  edition: STANDARD\n  voting:\n    thresholdPercentage: 50\n    proposalDurationInHours: 24\n    thresholdComparator: GREATER_THAN\n`,
+    );
     const again = await harness.expectOk(harness.run(sync, 'filmmaker'));
-    expect(again.files.map((file) => file.outcome)).toEqual(['unchanged']);
+    expect(again.files.map((file) => file.outcome)).toEqual(['unchanged', 'unchanged']);
     expect(readFileSync(harness.member('filmmaker').file, 'utf8')).toBe(founderFile);
     expect(readFileSync(join(harness.workspace, 'consortium.yaml'), 'utf8')).toBe(consortiumFile);
   });

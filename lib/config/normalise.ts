@@ -4,7 +4,7 @@
  */
 import type { Edition, FrameworkVersion, InstanceType, ThresholdComparator } from '../amb';
 import type { RawConsortium, RawMember, RawStateBackend } from './raw';
-import { CONSORTIUM_SPEC, MEMBER_SPEC, type FieldSpec, type ObjectSpec } from './spec';
+import { CONSORTIUM_SPEC, defaultOf, MEMBER_SPEC } from './spec';
 import type { Consortium, Member, OtherwiseVote, StateBackend } from './types';
 
 export function normalise(dir: string, consortium: RawConsortium, members: readonly { name: string; file: string; raw: RawMember }[]): Consortium {
@@ -115,16 +115,4 @@ function stateBackendFor(member: string, account: string, shared: RawStateBacken
   const bucket = (own?.bucket ?? shared.bucket!).replaceAll('{member}', member).replaceAll('{account}', account);
   const keyPrefix = own?.keyPrefix ?? shared.keyPrefix ?? defaultOf(CONSORTIUM_SPEC, 'stateBackend.keyPrefix');
   return { bucket, key: `${keyPrefix}/${member}.tfstate`, region: own?.region ?? shared.region ?? region };
-}
-
-/** The declared default of a field, so defaults live only in the spec (and the schema). */
-function defaultOf<T>(spec: ObjectSpec, dotted: string): T {
-  let field: FieldSpec = spec;
-  for (const part of dotted.split('.')) {
-    while (field.type === 'array') field = field.items;
-    if (field.type !== 'object') break;
-    field = field.properties[part];
-  }
-  if (!('default' in field) || field.default === undefined) throw new Error(`spec field ${dotted} declares no default`);
-  return field.default as T;
 }

@@ -18,6 +18,17 @@ export interface RawConsortium {
   founder?: string;
   channels?: ({ name?: string; members?: (string | undefined)[] } | undefined)[];
   stateBackend?: RawStateBackend;
+  ledger?: RawNetworkRecord;
+}
+
+/** The network record (lib/config/network-record.ts) as stage 1 yields it. */
+export interface RawNetworkRecord {
+  networkId?: string;
+  name?: string;
+  description?: string;
+  frameworkVersion?: string;
+  edition?: string;
+  voting?: { thresholdPercentage?: number; proposalDurationInHours?: number; thresholdComparator?: string };
 }
 
 export interface RawStateBackend {

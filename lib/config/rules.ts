@@ -5,7 +5,9 @@
 import { EDITION_LIMITS, MEMBER_NAME_MAX, MEMBER_NAME_PATTERN, type Edition } from '../amb';
 import { dirname, join } from 'node:path';
 import type { ConfigIssue } from './issues';
-import type { RawConsortiumFile, RawMemberFile } from './raw';
+import { FROZEN_NETWORK_FIELDS, NETWORK_RECORD_KEY, recordedValue, type FrozenNetworkField, type NetworkRecord } from './network-record';
+import type { RawConsortium, RawConsortiumFile, RawMemberFile } from './raw';
+import { CONSORTIUM_SPEC, defaultOf } from './spec';
 
 export function checkRules(consortium: RawConsortiumFile, members: readonly RawMemberFile[]): ConfigIssue[] {
   return [...checkConsortium(consortium, members), ...members.flatMap((member) => checkMember(member, consortium, members))];
@@ -29,6 +31,7 @@ function checkConsortium({ source, raw }: RawConsortiumFile, members: readonly R
       ),
     );
   }
+  issues.push(...checkNetworkRecord(source, raw));
   const seenChannels = new Set<string>();
   (raw.channels ?? []).forEach((channel, index) => {
     if (!channel) return;
@@ -50,6 +53,49 @@ function checkConsortium({ source, raw }: RawConsortiumFile, members: readonly R
     });
   });
   return issues;
+}
+
+/**
+ * AMB has no UpdateNetwork: once the network record exists, every setting it holds must keep
+ * its recorded value, or the founder's ledger stack would ask CloudFormation to replace the
+ * network (refused by the stack policy, after a rollback).
+ */
+function checkNetworkRecord(source: RawConsortiumFile['source'], raw: RawConsortium): ConfigIssue[] {
+  const record = raw.ledger as NetworkRecord | undefined;
+  const network = raw.network;
+  if (!record?.networkId || !record.voting || !network) return [];
+  if (network.id !== undefined && network.id !== record.networkId) {
+    return [
+      source.issueAt(['network', 'id'], `is ${network.id}, but ${NETWORK_RECORD_KEY}: records network ${record.networkId}`, `${record.networkId}, or run npm run sync against ${network.id} to record it instead`),
+    ];
+  }
+  const issues: ConfigIssue[] = [];
+  for (const field of FROZEN_NETWORK_FIELDS) {
+    const path = field.split('.');
+    const current = configuredValue(network, field, source.document.hasIn(['network', ...path]));
+    const created = recordedValue(record, field);
+    if (current === undefined || current === created) continue;
+    issues.push(
+      source.issueAt(
+        ['network', ...path],
+        `network ${record.networkId} was created with ${JSON.stringify(created)} and AMB cannot change it (there is no UpdateNetwork); this change would make the founder's deploy fail and roll back`,
+        `${JSON.stringify(created)}; a different ${field} needs a new network (a new consortium repository, then each member leaves the old one)`,
+      ),
+    );
+  }
+  return issues;
+}
+
+/**
+ * A network setting as configured, or its default when the YAML leaves it out; undefined
+ * when stage 1 refused the written value (already reported) or the name is missing.
+ */
+function configuredValue(network: NonNullable<RawConsortium['network']>, field: FrozenNetworkField, written: boolean): string | number | undefined {
+  const [head, tail] = field.split('.');
+  const container = (tail === undefined ? network : (network as Record<string, unknown>)[head]) as Record<string, string | number | undefined> | undefined;
+  const value = container?.[tail ?? head];
+  if (value !== undefined || written || field === 'name') return value;
+  return defaultOf<string | number>(CONSORTIUM_SPEC, `network.${field}`);
 }
 
 function checkMember(file: RawMemberFile, consortium: RawConsortiumFile, all: readonly RawMemberFile[]): ConfigIssue[] {

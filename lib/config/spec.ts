@@ -94,6 +94,13 @@ const INVITATION_ID_HINT = 'in- (or i-) followed by letters and digits';
 /** A secret's ARN ends in its name and the 6 characters Secrets Manager appends. */
 const SECRET_ARN = /^arn:aws(-us-gov)?:secretsmanager:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:secret:[\w/+=.@-]{1,512}$/;
 
+const NETWORK_ID: StringSpec = {
+  type: 'string',
+  description: 'AMB network id.',
+  pattern: /^n-[A-Za-z0-9]{1,32}$/,
+  patternHint: 'n- followed by letters and digits',
+};
+
 const NODE_NAME: StringSpec = {
   type: 'string',
   description: 'Stable name of the node in the stack.',
@@ -156,12 +163,7 @@ export const CONSORTIUM_SPEC: ObjectSpec = {
           patternHint: '1-64 characters, no leading or trailing space',
         },
         description: { type: 'string', description: 'Network description.', maxLength: 128, default: '' },
-        id: {
-          type: 'string',
-          description: 'Network id, recorded once the network exists (npm run sync writes it).',
-          pattern: /^n-[A-Za-z0-9]{1,32}$/,
-          patternHint: 'n- followed by letters and digits',
-        },
+        id: { ...NETWORK_ID, description: 'Network id, recorded once the network exists (npm run sync writes it).' },
         frameworkVersion: {
           type: 'string',
           description: 'Hyperledger Fabric version; use 2.2 for new networks.',
@@ -224,6 +226,28 @@ export const CONSORTIUM_SPEC: ObjectSpec = {
       },
     },
     stateBackend: STATE_BACKEND,
+    ledger: {
+      type: 'object',
+      description: 'What the network was created with; written by npm run sync, do not edit. AMB cannot change these settings, so the network settings must keep matching them.',
+      properties: {
+        networkId: { ...NETWORK_ID, description: 'The network the record describes.' },
+        name: { type: 'string', description: 'Network name it was created with.', minLength: 1, maxLength: 64 },
+        description: { type: 'string', description: 'Network description it was created with.', maxLength: 128 },
+        frameworkVersion: { type: 'string', description: 'Fabric version it was created with.', enum: FRAMEWORK_VERSIONS },
+        edition: { type: 'string', description: 'Edition it was created with.', enum: EDITIONS },
+        voting: {
+          type: 'object',
+          description: 'Voting policy it was created with.',
+          properties: {
+            thresholdPercentage: { type: 'integer', description: 'Threshold percentage.', minimum: 0, maximum: 100 },
+            proposalDurationInHours: { type: 'integer', description: 'Proposal duration in hours.', minimum: 1, maximum: 168 },
+            thresholdComparator: { type: 'string', description: 'Threshold comparator.', enum: THRESHOLD_COMPARATORS },
+          },
+          required: ['thresholdPercentage', 'proposalDurationInHours', 'thresholdComparator'],
+        },
+      },
+      required: ['networkId', 'name', 'frameworkVersion', 'edition', 'voting'],
+    },
   },
   required: ['network', 'founder', 'stateBackend'],
 };
@@ -277,12 +301,7 @@ export const MEMBER_SPEC: ObjectSpec = {
           patternHint: 'm- followed by letters and digits',
         },
         name: { ...MEMBER_NAME, description: 'Member name it was created with.' },
-        networkId: {
-          type: 'string',
-          description: 'Network it belongs to.',
-          pattern: /^n-[A-Za-z0-9]{1,32}$/,
-          patternHint: 'n- followed by letters and digits',
-        },
+        networkId: { ...NETWORK_ID, description: 'Network it belongs to.' },
         invitationId: {
           type: 'string',
           description: 'Invitation it was created with (absent for the founder).',
@@ -524,3 +543,15 @@ export const MEMBER_SPEC: ObjectSpec = {
   },
   required: ['accountId', 'deployRoleArn', 'vpc'],
 };
+
+/** The declared default of a field, so defaults live only in the spec (and the schema). */
+export function defaultOf<T>(spec: ObjectSpec, dotted: string): T {
+  let field: FieldSpec = spec;
+  for (const part of dotted.split('.')) {
+    while (field.type === 'array') field = field.items;
+    if (field.type !== 'object') break;
+    field = field.properties[part];
+  }
+  if (!('default' in field) || field.default === undefined) throw new Error(`spec field ${dotted} declares no default`);
+  return field.default as T;
+}

@@ -1,6 +1,7 @@
 /**
  * The rehearsal's copy of a consortium: the YAML files of CONSORTIUM_DIR in a temporary
- * directory with everything a past network recorded (network.id, invitationId, ledger) and
+ * directory with everything a past network recorded (network.id and its record, invitationId,
+ * ledger) and
  * every removal mark stripped, so the rehearsal starts from the founder's first deploy and
  * never touches the user's files.
  */
@@ -8,12 +9,16 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { CONSORTIUM_FILE, memberFiles } from '../config';
+import { NETWORK_RECORD_KEY } from '../config/network-record';
 import { recordInYamlFile } from '../config/record';
 
 export function prepareWorkspace(sourceDir: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'amb-rehearsal-'));
   for (const file of [join(sourceDir, CONSORTIUM_FILE), ...memberFiles(sourceDir)]) copyFileSync(file, join(dir, basename(file)));
-  recordInYamlFile(join(dir, CONSORTIUM_FILE), [{ path: ['network', 'id'], value: undefined }]);
+  recordInYamlFile(join(dir, CONSORTIUM_FILE), [
+    { path: ['network', 'id'], value: undefined },
+    { path: [NETWORK_RECORD_KEY], value: undefined },
+  ]);
   for (const file of memberFiles(dir)) {
     recordInYamlFile(file, [
       { path: ['invitationId'], value: undefined },
