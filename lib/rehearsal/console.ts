@@ -4,7 +4,7 @@
  * invitation by creating the member. Nothing here goes through the toolkit's commands or
  * leaves a trace in the YAML; `npm run adopt` has to find it all in the network.
  */
-import { CreateProposalCommand, VoteOnProposalCommand, type ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
+import { CreateProposalCommand, GetProposalCommand, VoteOnProposalCommand, type ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
 import type { Member } from '../config';
 import { OperationalError } from '../errors';
 import { listInvitations } from '../network-reader';
@@ -15,7 +15,7 @@ export interface ConsoleMember {
   readonly memberId: string;
 }
 
-/** The first voter proposes inviting the account; every voter votes YES. */
+/** The first voter proposes inviting the account; voters vote YES until the proposal is decided. */
 export async function inviteInConsole(networkId: string, voters: readonly ConsoleMember[], accountId: string): Promise<string> {
   const [proposer] = voters;
   const { ProposalId } = await proposer.client.send(
@@ -23,6 +23,8 @@ export async function inviteInConsole(networkId: string, voters: readonly Consol
   );
   if (!ProposalId) throw new OperationalError('CreateProposal returned no proposal id');
   for (const voter of voters) {
+    const { Proposal } = await voter.client.send(new GetProposalCommand({ NetworkId: networkId, ProposalId }));
+    if (Proposal?.Status !== 'IN_PROGRESS') break;
     await voter.client.send(new VoteOnProposalCommand({ NetworkId: networkId, ProposalId, VoterMemberId: voter.memberId, Vote: 'YES' }));
   }
   return ProposalId;
