@@ -243,6 +243,27 @@ ledger:
   });
 });
 
+test('once the created file is completed, the adopted consortium loads, and the console-made network settings are frozen', () => {
+  const original = read('filmmaker.yaml');
+  try {
+    writeFileSync(file('filmmaker.yaml'), `${original}deployRoleArn: arn:aws:iam::111122223333:role/amb-consortium-deploy\nvpc:\n  cidr: 10.10.0.0/16\n`);
+    const consortium = loadConsortium(workspace);
+    expect(consortium.members.filter((member) => member.adopted).map((member) => [member.name, member.memberId, member.peers.map((peer) => peer.nodeId)])).toEqual([
+      ['bank', bankId, bankNodes],
+      ['filmmaker', founderId, founderNodes],
+    ]);
+    const settings = read('consortium.yaml');
+    try {
+      writeFileSync(file('consortium.yaml'), settings.replace('    proposalDurationInHours: 24\n    thresholdComparator: GREATER_THAN\nfounder', '    proposalDurationInHours: 48\n    thresholdComparator: GREATER_THAN\nfounder'));
+      expect(() => loadConsortium(workspace)).toThrow(/network\.voting\.proposalDurationInHours/);
+    } finally {
+      writeFileSync(file('consortium.yaml'), settings);
+    }
+  } finally {
+    writeFileSync(file('filmmaker.yaml'), original);
+  }
+});
+
 describe('refusals leave every file as it was', () => {
   async function refused(edit: () => void, member: string, extra: readonly string[]) {
     const original = snapshot();
