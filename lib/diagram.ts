@@ -106,6 +106,7 @@ function votingText(consortium: Consortium): string {
 function memberState(member: Member): string {
   if (member.removed) return 'removal requested';
   if (member.isFounder) return 'founder';
+  if (member.adopted) return 'joined before adoption';
   if (member.invitationId) return `joined with ${labelText(member.invitationId)}`;
   return 'not joined: awaiting an invitation';
 }

@@ -6,9 +6,18 @@
  * marked removed and voted out. Works on a temporary copy of CONSORTIUM_DIR (default
  * members/) with the recorded ids stripped; the user's files are never touched. Exits 0 only
  * when the final network matches the config.
+ *
+ * With --adopt the consortium starts as most do today: the network and all members but the
+ * last are created straight through the API (as in the console), then adopted one by one
+ * (npm run adopt), a peer is added to an adopted member as code, and the consortium goes on
+ * as usual. Every adopted member's stack is synthesized and checked to declare nothing that
+ * already exists.
  */
 import type { ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App } from 'cdktf';
 import { startSimulator, type RunningSimulator } from '../sim';
 import { createAmbClient, type RetryPolicy } from '../lib/amb-client';
 import { parseArgs, usage, type CommandSpec } from '../lib/args';
@@ -20,7 +29,12 @@ import { OperationalError, UsageError } from '../lib/errors';
 import { actionKeysOf, actionsOfDescription } from '../lib/governance/actions';
 import { proposer } from '../lib/members';
 import { capturingIo, processIo, Reporter, type Io } from '../lib/output';
+import { adoptedResourcesDeclared, type SynthesizedStack } from '../lib/rehearsal/adoption-check';
+import { inviteInConsole, joinInConsole, type ConsoleMember } from '../lib/rehearsal/console';
 import { createJoiningMember, createNetworkAsFounder, createPeers, memberStatus, nodeStatus } from '../lib/rehearsal/stand-in-deploy';
+import { nodeLogicalId } from '../stacks/ledger-template';
+import { MemberStack } from '../stacks/member-stack';
+import { executeAdopt, type AdoptResult } from './adopt';
 import { disposeWorkspace, prepareWorkspace } from '../lib/rehearsal/workspace';
 import { acceptInvitation, type AcceptResult } from './accept-invitation';
 import { configureLogging, type LoggingResult } from './configure-logging';
@@ -40,6 +54,11 @@ export interface RehearsalOptions {
   readonly io: Io;
   /** Keep the working copy and say where it is. @default false */
   readonly keepWorkspace?: boolean;
+  /**
+   * Start from a network and members created through the API (as in the console) and adopt
+   * them, instead of the founder's deploy. @default false
+   */
+  readonly adopt?: boolean;
 }
 
 export interface TimelineEntry {
@@ -63,6 +82,8 @@ export interface RehearsalSummary {
   readonly proposalsPerAction: Readonly<Record<string, number>>;
   readonly apiCalls: number;
   readonly callsByOperation: Readonly<Record<string, number>>;
+  /** Members created through the API and adopted (--adopt); empty otherwise. */
+  readonly adopted: readonly string[];
   /** Why the rehearsal failed; empty when the final network matches the config. */
   readonly problems: readonly string[];
   readonly ok: boolean;
@@ -77,7 +98,8 @@ const STEP_RERUNS = 2;
 
 export async function rehearse(options: RehearsalOptions): Promise<RehearsalSummary> {
   const source = loadConsortium(options.sourceDir);
-  const removed = chooseRemoval(source, options.remove);
+  const adoptedNames = options.adopt ? inConsole(source) : [];
+  const removed = chooseRemoval(source, options.remove, adoptedNames);
   const workspace = prepareWorkspace(options.sourceDir);
   const progress = new Reporter(options.io, false);
   const sim = await startSimulator({ nodeCreationDelayMs: CREATION_DELAY_MS, faults: options.faults });
@@ -136,8 +158,13 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     throw new OperationalError(`the simulator never reported ${what}`);
   }
 
-  try {
-    const founder = memberOf(source.founder);
+  async function waitForMember(client: ManagedBlockchainClient, name: string, networkId: string, memberId: string, nodes: readonly string[]): Promise<void> {
+    await waitUntil(`${name} AVAILABLE`, async () => (await memberStatus(client, networkId, memberId)) === 'AVAILABLE');
+    await waitUntil(`${name}'s peers AVAILABLE`, async () => (await Promise.all(nodes.map((node) => nodeStatus(client, networkId, memberId, node)))).every((state) => state === 'AVAILABLE'));
+  }
+
+  /** The founder's deploy (stand-in) and sync. */
+  async function foundByDeploy(founder: Member): Promise<string> {
     const founderClient = clientFor(founder, load());
     let networkId = '';
     await step(founder.name, 'deploy (stand-in: CreateNetwork, CreateNode)', async () => {
@@ -145,16 +172,96 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       networkId = created.networkId;
       await waitUntil(`${founder.name} AVAILABLE`, async () => (await memberStatus(founderClient, networkId, created.memberId)) === 'AVAILABLE');
       const nodes = await createPeers(founderClient, networkId, created.memberId, founder);
-      await waitUntil('the founder peers AVAILABLE', async () => (await Promise.all(nodes.map((node) => nodeStatus(founderClient, networkId, created.memberId, node)))).every((state) => state === 'AVAILABLE'));
+      await waitForMember(founderClient, founder.name, networkId, created.memberId, nodes);
       return `network ${networkId}, member ${created.memberId}, ${nodes.length} peer${nodes.length === 1 ? '' : 's'}`;
     });
     await step(founder.name, 'sync', async () => describeSync(await run(sync, founder.name)));
+    return networkId;
+  }
+
+  /** Network and members created through the API as a person does in the console, then adopted one by one. */
+  async function foundInConsoleAndAdopt(founder: Member): Promise<string> {
+    const founderClient = clientFor(founder, load());
+    const inNetwork: ConsoleMember[] = [];
+    let networkId = '';
+    await step(founder.name, 'console: CreateNetwork, CreateNode', async () => {
+      const created = await createNetworkAsFounder(founderClient, load(), founder, workspace);
+      networkId = created.networkId;
+      await waitUntil(`${founder.name} AVAILABLE`, async () => (await memberStatus(founderClient, networkId, created.memberId)) === 'AVAILABLE');
+      const nodes = await createPeers(founderClient, networkId, created.memberId, founder);
+      await waitForMember(founderClient, founder.name, networkId, created.memberId, nodes);
+      inNetwork.push({ client: founderClient, memberId: created.memberId });
+      return `network ${networkId}, member ${created.memberId}, ${nodes.length} peer${nodes.length === 1 ? '' : 's'}`;
+    });
+    for (const name of adoptedNames.filter((candidate) => candidate !== founder.name)) {
+      await step(name, 'console: invited by proposal, CreateMember, CreateNode', async () => {
+        const member = memberOf(name);
+        const client = clientFor(member, load());
+        const proposalId = await inviteInConsole(networkId, inNetwork, member.accountId);
+        const memberId = await joinInConsole(client, networkId, member);
+        await waitUntil(`${name} AVAILABLE`, async () => (await memberStatus(client, networkId, memberId)) === 'AVAILABLE');
+        const nodes = await createPeers(client, networkId, memberId, member);
+        await waitForMember(client, name, networkId, memberId, nodes);
+        inNetwork.push({ client, memberId });
+        return `invited by ${proposalId}, member ${memberId}, ${nodes.length} peer${nodes.length === 1 ? '' : 's'}`;
+      });
+    }
+    for (const name of adoptedNames) {
+      await step(name, 'adopt', async () => describeAdopt(await adopt(name)));
+      await step(name, 'sync', async () => describeSync(await run(sync, name)));
+    }
+    return networkId;
+  }
+
+  async function adopt(name: string): Promise<AdoptResult> {
+    const member = memberOf(name);
+    const io = capturingIo();
+    const secret = `arn:${member.region.startsWith('us-gov') ? 'aws-us-gov' : 'aws'}:secretsmanager:${member.region}:${member.accountId}:secret:amb/${load().network.name}/${name}/admin-Rhrsl0`;
+    try {
+      return (await executeAdopt(['--member', name, '--json', '--admin-secret-arn', secret], { io, env, client: clientFor(member, load()) }))!;
+    } finally {
+      for (const line of io.err.join('').split('\n').filter(Boolean)) options.io.stderr(`    ${name}: ${line}\n`);
+    }
+  }
+
+  /** A peer added to an adopted member as code: one Node on the recorded ids, created by its deploy (stand-in). */
+  async function addPeerAsCode(name: string): Promise<void> {
+    await step('operator', `add a peer to ${name}`, async () => {
+      const member = memberOf(name);
+      const zone = `${member.region}${member.peers.some((peer) => peer.availabilityZone.endsWith('b')) ? 'a' : 'b'}`;
+      recordInYamlFile(member.file, [{ path: ['peers', member.peers.length], value: { name: 'added', instanceType: 'bc.t3.small', availabilityZone: zone } }]);
+      return `${member.file}: peers[${member.peers.length}] added (bc.t3.small, ${zone})`;
+    });
+    await step(name, 'deploy (stand-in: CreateNode on the recorded ids)', async () => {
+      const member = memberOf(name);
+      const client = clientFor(member, load());
+      const nodes = await createPeers(client, load().network.id!, member.memberId!, { ...member, peers: member.peers.filter((peer) => !peer.adopted) });
+      await waitForMember(client, name, load().network.id!, member.memberId!, nodes);
+      return `node ${nodes.join(', ')}`;
+    });
+    await step(name, 'sync', async () => describeSync(await run(sync, name)));
+  }
+
+  try {
+    const founder = memberOf(source.founder);
+    const founderClient = clientFor(founder, load());
+    const networkId = options.adopt ? await foundInConsoleAndAdopt(founder) : await foundByDeploy(founder);
+    const adoptionProblems: string[] = [];
+    if (options.adopt) {
+      const grower = adoptedNames[1];
+      await addPeerAsCode(grower);
+      await step(grower, 'adopt again', async () => describeAdopt(await adopt(grower)));
+      await step('operator', 'synthesize the adopted members\' stacks', async () => {
+        adoptionProblems.push(...adoptedResourcesDeclared(load(), synthesizeStacks(load(), adoptedNames), (name) => nodeLogicalId('Peer', name)));
+        return adoptionProblems.length === 0 ? `${adoptedNames.length} stacks declare no adopted member or peer; the added peer is a Node on the recorded ids` : `${adoptionProblems.length} problem(s)`;
+      });
+    }
 
     const proposerName = proposer(load())!.name;
     await step(proposerName, 'propose', async () => describePropose(await run(propose, proposerName)));
     for (const member of joined(load())) await step(member.name, 'vote', async () => describeVote(await run(vote, member.name)));
 
-    for (const invitee of load().members.filter((member) => !member.isFounder)) {
+    for (const invitee of load().members.filter((member) => !member.isFounder && !member.joined)) {
       await step(invitee.name, 'accept-invitation', async () => describeAccept(await run(acceptInvitation, invitee.name)));
       await step(invitee.name, 'deploy (stand-in: CreateMember, CreateNode)', async () => {
         const member = memberOf(invitee.name);
@@ -162,7 +269,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
         const memberId = await createJoiningMember(client, networkId, member);
         await waitUntil(`${member.name} AVAILABLE`, async () => (await memberStatus(client, networkId, memberId)) === 'AVAILABLE');
         const nodes = await createPeers(client, networkId, memberId, member);
-        await waitUntil(`${member.name}'s peers AVAILABLE`, async () => (await Promise.all(nodes.map((node) => nodeStatus(client, networkId, memberId, node)))).every((state) => state === 'AVAILABLE'));
+        await waitForMember(client, member.name, networkId, memberId, nodes);
         return `member ${memberId} with invitation ${member.invitationId}, ${nodes.length} peer${nodes.length === 1 ? '' : 's'}`;
       });
       await step(invitee.name, 'sync', async () => describeSync(await run(sync, invitee.name)));
@@ -186,7 +293,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       return `member ${removedMember.memberId} DELETED`;
     });
 
-    const problems: string[] = [];
+    const problems: string[] = [...adoptionProblems];
     const again = await run(propose, proposerName);
     if (again.proposals.some((entry) => entry.outcome === 'created')) problems.push(`a second propose created proposals: ${describePropose(again)}`);
     const final = await run(status, proposerName);
@@ -203,6 +310,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       proposalsPerAction,
       apiCalls: sim.requestCount(),
       callsByOperation: sim.requestsByOperation(),
+      adopted: adoptedNames,
       problems,
       ok: problems.length === 0,
     };
@@ -213,14 +321,35 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   }
 }
 
-function chooseRemoval(consortium: Consortium, requested: string | undefined): string {
+/** Under --adopt: the founder and every other member but the last are created in the console; the last joins by deploy. */
+function inConsole(consortium: Consortium): string[] {
+  const others = consortium.members.filter((member) => member.name !== consortium.founder).map((member) => member.name);
+  if (others.length < 2) throw new UsageError(`--adopt needs a founder and at least two other members in ${consortium.dir}: one to adopt, one to invite as code`);
+  return [consortium.founder, ...others.slice(0, -1)];
+}
+
+/** The adopted members' stacks as Terraform JSON, synthesized into a temporary directory. */
+function synthesizeStacks(consortium: Consortium, names: readonly string[]): Record<string, SynthesizedStack> {
+  const outdir = mkdtempSync(join(tmpdir(), 'amb-rehearsal-synth-'));
+  try {
+    const app = new App({ outdir });
+    for (const name of names) new MemberStack(app, { consortium, member: consortium.members.find((member) => member.name === name)! });
+    app.synth();
+    return Object.fromEntries(names.map((name) => [name, JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as SynthesizedStack]));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function chooseRemoval(consortium: Consortium, requested: string | undefined, adopted: readonly string[] = []): string {
   const names = consortium.members.map((member) => member.name);
   if (requested !== undefined) {
     if (!names.includes(requested)) throw new UsageError(`--remove: "${requested}" is not a member of the consortium (allowed: ${names.filter((name) => name !== consortium.founder).join(', ')})`);
     if (requested === consortium.founder) throw new UsageError(`--remove: ${requested} is the founder; rehearse removing another member`);
     return requested;
   }
-  const others = names.filter((name) => name !== consortium.founder);
+  // Under --adopt an adopted member is voted out, to show that removal works for them too.
+  const others = (adopted.length > 1 ? adopted : names).filter((name) => name !== consortium.founder);
   if (others.length === 0) throw new UsageError(`the consortium in ${consortium.dir} has only its founder; a rehearsal needs a member to invite and remove`);
   return others[others.length - 1];
 }
@@ -271,6 +400,11 @@ function describeVote(result: VoteResult): string {
   return result.decisions.map((entry) => `${entry.vote} on ${entry.proposalId} (${entry.outcome})`).join(', ');
 }
 
+function describeAdopt(result: AdoptResult): string {
+  const changed = result.files.filter((file) => file.outcome !== 'unchanged').length;
+  return `member ${result.memberId}, ${result.peers.length} existing peer${result.peers.length === 1 ? '' : 's'} (${result.peers.map((peer) => `${peer.name} ${peer.nodeId}`).join(', ')}); ${changed === 0 ? 'nothing new to record' : `${changed} file${changed === 1 ? '' : 's'} written`}`;
+}
+
 function describeAccept(result: AcceptResult): string {
   return `${result.outcome} invitation ${result.invitationId} (expires ${result.expiresAt ?? '-'})`;
 }
@@ -290,8 +424,9 @@ const REHEARSE: CommandSpec = {
     'server-error-rate': { type: 'number', placeholder: 'SHARE', description: 'share of requests (0-1) answered with a 500', default: 0 },
     seed: { type: 'number', placeholder: 'N', description: 'seed of the injected faults', default: 1 },
     keep: { type: 'boolean', description: 'keep the working copy of the consortium and print its path' },
+    adopt: { type: 'boolean', description: 'create the network and all members but the last through the API (as in the console), adopt them, then go on as code' },
   },
-  examples: ['npm run rehearse', 'npm run rehearse -- --remove bank --json', 'CONSORTIUM_DIR=path/to/members npm run rehearse -- --throttle-rate 0.3 --server-error-rate 0.05'],
+  examples: ['npm run rehearse', 'npm run rehearse -- --adopt', 'npm run rehearse -- --remove bank --json', 'CONSORTIUM_DIR=path/to/members npm run rehearse -- --throttle-rate 0.3 --server-error-rate 0.05'],
 };
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -310,6 +445,7 @@ async function main(argv: readonly string[]): Promise<void> {
     faults: { throttleRate, serverErrorRate, seed: Number(args.flags.seed) },
     io,
     keepWorkspace: args.flags.keep === true,
+    adopt: args.flags.adopt === true,
   });
   const out = new Reporter(io, args.json);
   out.result(summary);

@@ -2,6 +2,13 @@
  * The CloudFormation template of a member's ledger resources. AMB has no Terraform
  * resources, so the member, its peers and its admin secret live in one CloudFormation stack.
  * Every resource is retained on delete and on replacement: they hold ledger data.
+ *
+ * An adopted member (created in the console, taken under management by `npm run adopt`) is
+ * never declared: CloudFormation cannot import AWS::ManagedBlockchain::Member or ::Node
+ * (legacy types without handlers, AWS CloudFormation "Resource type support" table), and
+ * declaring them would create new ones. Only the peers added to its YAML since are declared,
+ * as Nodes that name its recorded member and network ids as plain strings, which
+ * AWS::ManagedBlockchain::Node accepts for resources CloudFormation did not create.
  */
 import { ADMIN_PASSWORD } from '../lib/amb';
 import type { Consortium, Member } from '../lib/config';
@@ -33,7 +40,8 @@ export function ledgerTemplate(consortium: Consortium, member: Member): Template
     Resources: {},
     Outputs: {},
   };
-  if (member.joined) addFabricMember(template, consortium, member);
+  if (member.adopted) addPeers(template, member, { NetworkId: consortium.network.id!, MemberId: member.memberId! });
+  else if (member.joined) addFabricMember(template, consortium, member);
   for (const node of member.ethereumNodes) {
     const logicalId = nodeLogicalId('Ethereum', node.name);
     template.Resources[logicalId] = {
@@ -103,21 +111,22 @@ function addFabricMember(template: Template, consortium: Consortium, member: Mem
       : { NetworkId: network.id, InvitationId: member.invitationId, MemberConfiguration: memberConfiguration },
   };
 
-  for (const peer of member.peers) {
-    const logicalId = nodeLogicalId('Peer', peer.name);
-    template.Resources[logicalId] = {
-      Type: 'AWS::ManagedBlockchain::Node',
-      ...RETAIN,
-      Properties: {
-        NetworkId: { 'Fn::GetAtt': ['Member', 'NetworkId'] },
-        MemberId: { 'Fn::GetAtt': ['Member', 'MemberId'] },
-        NodeConfiguration: { AvailabilityZone: peer.availabilityZone, InstanceType: peer.instanceType },
-      },
-    };
-    template.Outputs[`${logicalId}Id`] = { Description: `Node id of peer ${peer.name}`, Value: { 'Fn::GetAtt': [logicalId, 'NodeId'] } };
-  }
+  addPeers(template, member, { NetworkId: { 'Fn::GetAtt': ['Member', 'NetworkId'] }, MemberId: { 'Fn::GetAtt': ['Member', 'MemberId'] } });
 
   template.Outputs[LEDGER_OUTPUTS.memberId] = { Description: 'AMB member id', Value: { 'Fn::GetAtt': ['Member', 'MemberId'] } };
   template.Outputs[LEDGER_OUTPUTS.networkId] = { Description: 'AMB network id', Value: { 'Fn::GetAtt': ['Member', 'NetworkId'] } };
   template.Outputs[LEDGER_OUTPUTS.adminSecretArn] = { Description: 'Secrets Manager secret of the Fabric CA admin', Value: { Ref: 'AdminSecret' } };
+}
+
+/** A Node per peer the stack creates; an adopted peer already exists and is never declared. */
+function addPeers(template: Template, member: Member, owner: { NetworkId: unknown; MemberId: unknown }): void {
+  for (const peer of member.peers.filter((candidate) => !candidate.adopted)) {
+    const logicalId = nodeLogicalId('Peer', peer.name);
+    template.Resources[logicalId] = {
+      Type: 'AWS::ManagedBlockchain::Node',
+      ...RETAIN,
+      Properties: { ...owner, NodeConfiguration: { AvailabilityZone: peer.availabilityZone, InstanceType: peer.instanceType } },
+    };
+    template.Outputs[`${logicalId}Id`] = { Description: `Node id of peer ${peer.name}`, Value: { 'Fn::GetAtt': [logicalId, 'NodeId'] } };
+  }
 }

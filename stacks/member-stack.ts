@@ -9,7 +9,6 @@ import { MemberNetwork } from './constructs/member-network';
 import { NetworkEndpoint } from './constructs/network-endpoint';
 import { OffchainStore } from './constructs/offchain-store';
 import { ProposalVoter } from './constructs/proposal-voter';
-import { nodeLogicalId } from './ledger-template';
 import { terraformLiterals } from './terraform-literal';
 import { voterSettings } from './voter/bundle';
 
@@ -95,12 +94,15 @@ export class MemberStack extends TerraformStack {
     if (member.joined || member.ethereumNodes.length > 0) this.ledger = new MemberLedger(this, 'ledger', { consortium, member });
     const fabricLedger = member.joined ? this.ledger : undefined;
 
-    const networkId = member.isFounder ? this.ledger!.networkId : consortium.network.id;
+    // A founder that creates the network learns its id during apply; an adopted founder's is recorded.
+    const createsNetwork = member.isFounder && !member.adopted;
+    const networkId = createsNetwork ? this.ledger!.networkId : consortium.network.id;
     this.endpoint = new NetworkEndpoint(this, 'endpoint', {
       vpcId: this.network.vpcId,
       subnetIds: this.network.endpointSubnetIds,
-      serviceName: networkId === undefined ? undefined : serviceName(region, networkId, member.isFounder),
+      serviceName: networkId === undefined ? undefined : serviceName(region, networkId, createsNetwork),
       allowedSecurityGroupIds: member.endpointAllowedSecurityGroupIds,
+      existingEndpointId: member.existingEndpointId,
       namePrefix,
     });
 
@@ -115,8 +117,7 @@ export class MemberStack extends TerraformStack {
         accountId: member.accountId,
         networkId: networkId ?? ledger.networkId,
         memberId: ledger.memberId,
-        // The ledger template outputs each peer's node id as `<logical id>Id`.
-        peerNodeIds: member.peers.map((peer) => ledger.stack.outputs.lookup(`${nodeLogicalId('Peer', peer.name)}Id`)),
+        peerNodeIds: member.peers.map((peer) => ledger.peerNodeId(peer)),
         adminSecretArn: ledger.adminSecretArn,
         adminUsername: member.adminUsername,
         namePrefix,

@@ -36,6 +36,8 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
       const logging = raw.logging ?? {};
       const votingRules = raw.voting ?? {};
       const vpc = raw.vpc!;
+      const adopted = raw.ledger?.adopted ?? defaultOf<boolean>(MEMBER_SPEC, 'ledger.adopted');
+      const recordedPeers = raw.ledger?.peers ?? [];
       return {
         name,
         file,
@@ -49,7 +51,9 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
         lapsedInvitation: raw.lapsedInvitation && { invitationId: raw.lapsedInvitation.invitationId!, expiredAt: raw.lapsedInvitation.expiredAt! },
         memberId: raw.ledger?.memberId,
         isFounder,
-        joined: isFounder || raw.invitationId !== undefined,
+        adopted,
+        adminSecretArn: raw.adminSecretArn,
+        joined: isFounder || adopted || raw.invitationId !== undefined,
         vpc:
           vpc.cidr !== undefined
             ? {
@@ -59,12 +63,19 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
               }
             : { kind: 'existing', vpcId: vpc.vpcId!, subnetIds: vpc.subnetIds as string[] },
         endpointAllowedSecurityGroupIds: (raw.endpoint?.allowedSecurityGroupIds as string[] | undefined) ?? [],
-        peers: (raw.peers ?? []).map((peer, index) => ({
-          name: peer!.name ?? `peer${index + 1}`,
-          instanceType: peer!.instanceType as InstanceType,
-          availabilityZone: peer!.availabilityZone!,
-        })),
+        existingEndpointId: raw.endpoint?.vpcEndpointId,
+        peers: (raw.peers ?? []).map((peer, index) => {
+          const name = peer!.name ?? `peer${index + 1}`;
+          return {
+            name,
+            instanceType: peer!.instanceType as InstanceType,
+            availabilityZone: peer!.availabilityZone!,
+            adopted: peer!.adopted ?? defaultOf<boolean>(MEMBER_SPEC, 'peers.adopted'),
+            nodeId: recordedPeers.find((recorded) => recorded?.name === name)?.nodeId,
+          };
+        }),
         client: {
+          instanceId: client.instanceId,
           instanceType: client.instanceType ?? defaultOf(MEMBER_SPEC, 'client.instanceType'),
           subnet: (client.subnet ?? defaultOf(MEMBER_SPEC, 'client.subnet')) as 'public' | 'private',
           sshCidrs: (client.sshCidrs as string[] | undefined) ?? [],

@@ -42,13 +42,15 @@ export interface RawLedgerRecord {
   name?: string;
   networkId?: string;
   invitationId?: string;
-  peers?: ({ name?: string; nodeId?: string; instanceType?: string; availabilityZone?: string } | undefined)[];
+  adopted?: boolean;
+  peers?: ({ name?: string; nodeId?: string; instanceType?: string; availabilityZone?: string; adopted?: boolean } | undefined)[];
 }
 
 export interface RawPeer {
   name?: string;
   instanceType?: string;
   availabilityZone?: string;
+  adopted?: boolean;
 }
 
 export interface RawMember {
@@ -60,11 +62,13 @@ export interface RawMember {
   adminUsername?: string;
   invitationId?: string;
   lapsedInvitation?: { invitationId?: string; expiredAt?: string };
+  adminSecretArn?: string;
   ledger?: RawLedgerRecord;
   vpc?: { cidr?: string; availabilityZones?: (string | undefined)[]; vpcId?: string; subnetIds?: (string | undefined)[] };
-  endpoint?: { allowedSecurityGroupIds?: (string | undefined)[] };
+  endpoint?: { allowedSecurityGroupIds?: (string | undefined)[]; vpcEndpointId?: string };
   peers?: (RawPeer | undefined)[];
   client?: {
+    instanceId?: string;
     instanceType?: string;
     subnet?: string;
     sshCidrs?: (string | undefined)[];

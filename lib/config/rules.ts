@@ -163,6 +163,56 @@ function checkMember(file: RawMemberFile, consortium: RawConsortiumFile, all: re
   });
   issues.push(...duplicateNames(file, 'ethereumNodes', (raw.ethereumNodes ?? []).map((node) => node?.name)));
   issues.push(...checkLedgerRecord(file, consortium));
+  issues.push(...checkAdoption(file, region));
+  return issues;
+}
+
+/**
+ * What adopting needs to hold together: existing endpoint and client live in an existing
+ * VPC, an adopted member names its admin secret, and every peer marked adopted is a node
+ * recorded by npm run adopt (and the other way round), so no stack ever declares an
+ * existing node a second time.
+ */
+function checkAdoption({ source, raw, name }: RawMemberFile, region: string | undefined): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const adopt = `npm run adopt -- --member ${name}`;
+  const imports = [
+    [['endpoint', 'vpcEndpointId'], raw.endpoint?.vpcEndpointId],
+    [['client', 'instanceId'], raw.client?.instanceId],
+  ] as const;
+  for (const [path, id] of imports) {
+    if (id !== undefined && raw.vpc?.cidr !== undefined) {
+      issues.push(source.issueAt([...path], `${id} is an existing resource, but vpc.cidr creates a new VPC it cannot be in`, 'vpc.vpcId and vpc.subnetIds of the VPC it is in'));
+    }
+  }
+  if (raw.adminSecretArn !== undefined) {
+    const [, , , secretRegion, secretAccount] = raw.adminSecretArn.split(':');
+    if (raw.ledger?.adopted !== true) {
+      issues.push(source.issueAt(['adminSecretArn'], `${name} is not adopted: its stack creates and owns its admin secret`, `remove adminSecretArn, or adopt the existing member (${adopt})`));
+    } else if (raw.accountId !== undefined && secretAccount !== raw.accountId) {
+      issues.push(source.issueAt(['adminSecretArn'], `the secret is in account ${secretAccount}, not in the member's account`, `a secret in ${raw.accountId}`));
+    } else if (region !== undefined && secretRegion !== region) {
+      issues.push(source.issueAt(['adminSecretArn'], `the secret is in ${secretRegion}, not in the network region`, `a secret in ${region}`));
+    }
+  } else if (raw.ledger?.adopted === true) {
+    issues.push(
+      source.issueAt(['ledger', 'adopted'], 'an adopted member needs adminSecretArn: its Fabric CA admin password was chosen by a person, and the client enrolls from that secret', `${adopt} --admin-secret-arn ARN, or ${adopt} --store-admin-password`),
+    );
+  }
+  const recorded = raw.ledger?.peers ?? [];
+  (raw.peers ?? []).forEach((peer, index) => {
+    const peerName = peer?.name ?? `peer${index + 1}`;
+    if (peer?.adopted === true && !recorded.some((entry) => entry?.name === peerName && entry.adopted === true)) {
+      issues.push(source.issueAt(['peers', index, 'adopted'], `peer ${peerName} is marked adopted, but no adopted node named ${peerName} is recorded in ledger.peers`, `remove adopted to create a new node, or record the existing one with ${adopt}`));
+    }
+  });
+  recorded.forEach((entry) => {
+    if (entry?.adopted !== true || entry.name === undefined) return;
+    const position = (raw.peers ?? []).findIndex((peer, peerIndex) => (peer?.name ?? `peer${peerIndex + 1}`) === entry.name);
+    if (position >= 0 && raw.peers?.[position]?.adopted !== true) {
+      issues.push(source.issueAt(['peers', position], `peer ${entry.name} is the adopted node ${entry.nodeId}; without adopted: true the stack would create a second node`, 'adopted: true'));
+    }
+  });
   return issues;
 }
 
@@ -250,12 +300,14 @@ function checkLedgerRecord({ source, raw, name }: RawMemberFile, consortium: Raw
   } else if (record.networkId !== undefined && record.networkId !== networkId) {
     issues.push(source.issueAt(['ledger', 'networkId'], `member ${record.memberId} belongs to ${record.networkId}, but network.id is ${networkId}; the stack would replace the member`, keep));
   }
+  issues.push(...checkRecordedPeers({ source, raw, name }));
+  // No stack declares an adopted member, so neither its invitation nor the founder can replace it.
+  if (record.adopted === true) return issues;
   if (record.invitationId !== raw.invitationId && (record.invitationId !== undefined || name !== founder)) {
     const was = record.invitationId ?? 'no invitation (it founded the network)';
     const now = raw.invitationId ?? 'none';
     issues.push(source.issueAt(['invitationId'], `member ${record.memberId} joined with ${was}, but invitationId is now ${now}; the stack would replace the member`, `${record.invitationId ?? 'no invitationId'}: ${keep}`));
   }
-  issues.push(...checkRecordedPeers({ source, raw, name }));
   if (record.invitationId === undefined && founder !== undefined && founder !== name && networkId !== undefined) {
     issues.push(
       consortium.source.issueAt(['founder'], `${name} founded network ${networkId} (member ${record.memberId}); the founder cannot change once network.id is set`, name),

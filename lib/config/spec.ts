@@ -94,6 +94,9 @@ const MEMBER_NAME: StringSpec = {
 const INVITATION_ID = /^in?-[A-Za-z0-9]{1,32}$/;
 const INVITATION_ID_HINT = 'in- (or i-) followed by letters and digits';
 
+/** A secret's ARN ends in its name and the 6 characters Secrets Manager appends. */
+const SECRET_ARN = /^arn:aws(-us-gov)?:secretsmanager:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:secret:[\w/+=.@-]{1,512}$/;
+
 const NETWORK_ID: StringSpec = {
   type: 'string',
   description: 'AMB network id.',
@@ -299,6 +302,12 @@ export const MEMBER_SPEC: ObjectSpec = {
       },
       required: ['invitationId', 'expiredAt'],
     },
+    adminSecretArn: {
+      type: 'string',
+      description: 'Secrets Manager secret ({"username","password"}) of the Fabric CA admin of an adopted member, whose password a person chose (npm run adopt writes it).',
+      pattern: SECRET_ARN,
+      patternHint: 'arn:aws:secretsmanager:<region>:<account>:secret:<name>',
+    },
     ledger: {
       type: 'object',
       description: 'What this member joined the network as; written by npm run sync, do not edit.',
@@ -317,6 +326,11 @@ export const MEMBER_SPEC: ObjectSpec = {
           pattern: INVITATION_ID,
           patternHint: INVITATION_ID_HINT,
         },
+        adopted: {
+          type: 'boolean',
+          description: 'The member was created outside this toolkit and adopted (npm run adopt): no stack ever declares it.',
+          default: false,
+        },
         peers: {
           type: 'array',
           description: 'Peer nodes as they were created.',
@@ -333,6 +347,7 @@ export const MEMBER_SPEC: ObjectSpec = {
               },
               instanceType: { type: 'string', description: 'Instance type it was created with.', enum: STANDARD_INSTANCE_TYPES },
               availabilityZone: AVAILABILITY_ZONE,
+              adopted: { type: 'boolean', description: 'The node was created outside this toolkit and adopted (npm run adopt).', default: false },
             },
             required: ['name', 'nodeId', 'instanceType', 'availabilityZone'],
           },
@@ -382,6 +397,12 @@ export const MEMBER_SPEC: ObjectSpec = {
           items: SECURITY_GROUP_ID,
           maxItems: 20,
         },
+        vpcEndpointId: {
+          type: 'string',
+          description: 'Existing interface VPC endpoint into the network (in vpc.vpcId): the stack imports it instead of creating one.',
+          pattern: /^vpce-[0-9a-f]{8,17}$/,
+          patternHint: 'vpce- followed by 8 or 17 hex digits',
+        },
       },
     },
     peers: {
@@ -394,6 +415,11 @@ export const MEMBER_SPEC: ObjectSpec = {
           name: { ...NODE_NAME, description: 'Stable name of the peer in the stack (default peer1, peer2, ...).' },
           instanceType: { type: 'string', description: 'AMB peer instance type.', enum: STANDARD_INSTANCE_TYPES },
           availabilityZone: AVAILABILITY_ZONE,
+          adopted: {
+            type: 'boolean',
+            description: 'An existing node recorded in ledger.peers (npm run adopt): never declared in a stack.',
+            default: false,
+          },
         },
         required: ['instanceType', 'availabilityZone'],
       },
@@ -402,6 +428,12 @@ export const MEMBER_SPEC: ObjectSpec = {
       type: 'object',
       description: 'The EC2 Fabric client machine.',
       properties: {
+        instanceId: {
+          type: 'string',
+          description: 'Existing Fabric client instance (in vpc.vpcId): the stack imports it instead of creating one, and keeps its AMI, disk, subnet and boot script.',
+          pattern: /^i-[0-9a-f]{8,17}$/,
+          patternHint: 'i- followed by 8 or 17 hex digits',
+        },
         instanceType: {
           type: 'string',
           description: 'EC2 instance type.',

@@ -46,9 +46,15 @@ export interface Peer {
   readonly name: string;
   readonly instanceType: InstanceType;
   readonly availabilityZone: string;
+  /** An existing node taken under management by `npm run adopt`: no stack declares it. */
+  readonly adopted: boolean;
+  /** AMB node id, once recorded in the ledger record. */
+  readonly nodeId?: string;
 }
 
 export interface FabricClient {
+  /** Existing EC2 instance the stack imports instead of creating a client. */
+  readonly instanceId?: string;
   /** EC2 instance type of the client machine. */
   readonly instanceType: string;
   /** `public` (default: public IP, still no inbound rule unless sshCidrs) or `private` (egress through a NAT gateway). */
@@ -128,11 +134,23 @@ export interface Member {
   /** AMB member id, recorded once the member exists. */
   readonly memberId?: string;
   readonly isFounder: boolean;
-  /** True when the stack creates the AMB member (founder, or an invitation is recorded). */
+  /**
+   * The member was created outside this toolkit and taken under management by `npm run
+   * adopt` (ledger.adopted): its stack never declares the member, only what it adds.
+   */
+  readonly adopted: boolean;
+  /**
+   * Existing Secrets Manager secret `{"username","password"}` of an adopted member's Fabric
+   * CA admin; the stack creates the secret of every other member.
+   */
+  readonly adminSecretArn?: string;
+  /** True when the member is in the network or its stack creates it (founder, adopted, or an invitation is recorded). */
   readonly joined: boolean;
   readonly vpc: Vpc;
   /** Extra security groups admitted to the VPC endpoint. */
   readonly endpointAllowedSecurityGroupIds: readonly string[];
+  /** Existing interface VPC endpoint into the network that the stack imports instead of creating one. */
+  readonly existingEndpointId?: string;
   readonly peers: readonly Peer[];
   readonly client: FabricClient;
   readonly logging: Logging;

@@ -10,6 +10,8 @@ export interface RecordedPeer {
   readonly nodeId: string;
   readonly instanceType: string;
   readonly availabilityZone: string;
+  /** The node existed before the toolkit managed it (npm run adopt). */
+  readonly adopted?: boolean;
 }
 
 export interface LedgerRecord {
@@ -18,6 +20,8 @@ export interface LedgerRecord {
   readonly networkId: string;
   /** Absent for the founder. */
   readonly invitationId?: string;
+  /** The member was created outside the toolkit and adopted; no stack declares it. */
+  readonly adopted?: boolean;
   /** Absent when the member has no peer nodes yet. */
   readonly peers?: readonly RecordedPeer[];
 }
@@ -67,7 +71,8 @@ export function buildLedgerRecord(member: Member, networkId: string, memberId: s
     memberId,
     name: member.name,
     networkId,
-    ...(member.invitationId !== undefined && !member.isFounder ? { invitationId: member.invitationId } : {}),
+    ...(member.invitationId !== undefined && !member.isFounder && !member.adopted ? { invitationId: member.invitationId } : {}),
+    ...(member.adopted ? { adopted: true } : {}),
     ...(ordered.length > 0 ? { peers: ordered } : {}),
   };
   return { record, unmatchedNodes: live.filter((node) => !claimed.has(node.id)) };

@@ -18,6 +18,15 @@ export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023
 /** The boot script, a Terraform template rendered by templatefile() at plan time. */
 export const USER_DATA_TEMPLATE = join(__dirname, '..', 'templates', 'fabric-client-user-data.sh.tpl');
 
+/**
+ * What an imported client (client.instanceId) keeps as it is: each of these would make
+ * Terraform replace the instance (AWS provider docs, aws_instance: ami, subnet_id,
+ * associate_public_ip_address, an encrypted root volume), and a person's client holds the
+ * admin's enrolled identity on its disk. The stack manages its type, role, security group,
+ * metadata options and tags in place.
+ */
+export const IMPORTED_CLIENT_KEEPS = ['ami', 'user_data', 'user_data_replace_on_change', 'subnet_id', 'associate_public_ip_address', 'root_block_device'];
+
 export interface UserDataValues {
   readonly region: string;
   readonly networkId: string;
@@ -131,6 +140,7 @@ export class FabricClient extends Construct {
     // Terraform renders the template from the stack's own directory, so it travels as an asset.
     const template = new TerraformAsset(this, 'user-data', { path: USER_DATA_TEMPLATE, type: AssetType.FILE });
     const isPublic = client.subnet === 'public';
+    const imported = client.instanceId !== undefined;
 
     this.instance = new Instance(this, 'instance', {
       // A public parameter, not a secret: insecure_value keeps the AMI id readable in plans.
@@ -162,13 +172,14 @@ export class FabricClient extends Construct {
       ),
       // A running client keeps the script it booted with (it reruns that copy at each boot),
       // so a changed script or tool version takes effect on a new instance.
-      userDataReplaceOnChange: true,
+      userDataReplaceOnChange: !imported,
       tags: { Name: name },
       dependsOn: [sessionManager, policy, ...(props.dependsOn ?? [])],
       // A new AMI is published every few weeks; following it would replace the client on
       // every deploy. Replace it on purpose with `terraform apply -replace` instead.
-      lifecycle: { ignoreChanges: ['ami'] },
+      lifecycle: { ignoreChanges: imported ? IMPORTED_CLIENT_KEEPS : ['ami'] },
     });
+    if (imported) this.instance.importFrom(client.instanceId!);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudformationStack } from '@cdktf/provider-aws/lib/cloudformation-stack';
-import type { Consortium, Member } from '../../lib/config';
-import { LEDGER_OUTPUTS, ledgerTemplate } from '../ledger-template';
+import type { Consortium, Member, Peer } from '../../lib/config';
+import { LEDGER_OUTPUTS, ledgerTemplate, nodeLogicalId } from '../ledger-template';
 
 /** Stack policy of every ledger stack: resources may change in place, never be replaced. */
 export const LEDGER_STACK_POLICY = {
@@ -19,12 +19,13 @@ export interface MemberLedgerProps {
 
 /**
  * The member's ledger resources in one CloudFormation stack, which Terraform may update but
- * never destroy.
+ * never destroy. An adopted member's own ids are recorded in its YAML; its stack exists only
+ * once it declares something new (a peer, an Ethereum node).
  */
 export class MemberLedger extends Construct {
-  /** The CloudFormation stack resource. */
-  public readonly stack: CloudformationStack;
-  /** AMB member id (known after apply). */
+  /** The CloudFormation stack resource; absent for an adopted member that adds nothing. */
+  public readonly stack?: CloudformationStack;
+  /** AMB member id (known after apply, or recorded for an adopted member). */
   public readonly memberId: string;
   /** AMB network id: for the founder, the network its member creates. */
   public readonly networkId: string;
@@ -34,9 +35,11 @@ export class MemberLedger extends Construct {
   constructor(scope: Construct, id: string, props: MemberLedgerProps) {
     super(scope, id);
     const { consortium, member } = props;
-    this.stack = new CloudformationStack(this, 'stack', {
+    const template = ledgerTemplate(consortium, member);
+    // CloudFormation refuses a template without resources.
+    const stack = Object.keys(template.Resources).length === 0 ? undefined : new CloudformationStack(this, 'stack', {
       name: `amb-${consortium.network.name}-${member.name}-ledger`,
-      templateBody: JSON.stringify(ledgerTemplate(consortium, member)),
+      templateBody: JSON.stringify(template),
       // Server-side guard beside the synth-time refusals: CloudFormation itself rejects any
       // update that would replace a ledger resource (a changed network setting, peer instance
       // type or AZ) and rolls it back. Removal needs no guard: Retain keeps the resource.
@@ -45,8 +48,16 @@ export class MemberLedger extends Construct {
       timeouts: { create: '90m', update: '90m', delete: '60m' },
       lifecycle: { preventDestroy: true },
     });
-    this.memberId = this.stack.outputs.lookup(LEDGER_OUTPUTS.memberId);
-    this.networkId = this.stack.outputs.lookup(LEDGER_OUTPUTS.networkId);
-    this.adminSecretArn = this.stack.outputs.lookup(LEDGER_OUTPUTS.adminSecretArn);
+    this.stack = stack;
+    const output = (name: string) => stack!.outputs.lookup(name);
+    this.memberId = member.adopted ? member.memberId! : output(LEDGER_OUTPUTS.memberId);
+    this.networkId = member.adopted ? consortium.network.id! : output(LEDGER_OUTPUTS.networkId);
+    this.adminSecretArn = member.adopted ? member.adminSecretArn! : output(LEDGER_OUTPUTS.adminSecretArn);
+  }
+
+  /** A peer's node id: recorded for an adopted peer, else the stack's `<logical id>Id` output. */
+  peerNodeId(peer: Peer): string {
+    if (peer.adopted) return peer.nodeId!;
+    return this.stack!.outputs.lookup(`${nodeLogicalId('Peer', peer.name)}Id`);
   }
 }

@@ -20,6 +20,13 @@ export interface NetworkEndpointProps {
    * @default none
    */
   readonly allowedSecurityGroupIds?: readonly string[];
+  /**
+   * An interface endpoint into the network that exists already (an adopted member's): the
+   * stack imports it with a Terraform `import` block rather than creating a second one, and
+   * from then on manages its subnets and security group in place.
+   * @default none: the endpoint is created
+   */
+  readonly existingEndpointId?: string;
   /** Prefix of resource names, e.g. `drm-royalties-bank`. */
   readonly namePrefix: string;
 }
@@ -93,6 +100,7 @@ export class NetworkEndpoint extends Construct {
         securityGroupIds: [this.endpointSecurityGroup.id],
         tags: { Name: `${props.namePrefix}-amb-endpoint` },
       });
+      if (props.existingEndpointId !== undefined) this.endpoint.importFrom(props.existingEndpointId);
     }
   }
 }
