@@ -13,7 +13,7 @@ import { PROPOSAL_EVENT_TYPES } from '../stacks/constructs/proposal-voter';
 import { voterPackage, voterSettings } from '../stacks/voter/bundle';
 import { voteOnOpenProposals, type VoterEvent } from '../stacks/voter/handler';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
-import { resources, single, synthAll } from './helpers/synth';
+import { policyDocument, resources, single, synthAll } from './helpers/synth';
 import { run } from './helpers/tools';
 import { stackVariants } from './helpers/variants';
 
@@ -67,13 +67,41 @@ describe('voter resources', () => {
   });
 
   test('its role may read and vote on proposals of its own network, write its logs and its queue, and nothing else', () => {
-    const policy = resources(bank, 'aws_iam_role_policy').find((p) => p.name === 'vote-on-proposals')!.policy as string;
-    expect(policy).toContain('"Action" = ["managedblockchain:ListProposals", "managedblockchain:ListMembers"], "Resource" = "arn:aws:managedblockchain:us-east-1::networks/n-MWY63ZJZU5HGNCMBQER7IN6OIU"');
-    expect(policy).toContain('"Action" = ["managedblockchain:GetProposal", "managedblockchain:ListProposalVotes", "managedblockchain:VoteOnProposal"], "Resource" = "arn:aws:managedblockchain:us-east-1::proposals/*"');
-    expect(policy).toContain('"Action" = ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource" = "${aws_cloudwatch_log_group.voter_logs_');
-    expect(policy).toContain('"Action" = "sqs:SendMessage", "Resource" = aws_sqs_queue.voter_dlq_');
-    expect(policy).not.toMatch(/"Action" = "\*"|"[a-z]+:\*"/);
+    const policy = resources(bank, 'aws_iam_role_policy').find((p) => p.name === 'vote-on-proposals')!;
+    expect(policy.policy).toMatch(/^\$\{data\.aws_iam_policy_document\.voter_permissions_\w+\.json\}$/);
+    expect(policyDocument(bank, 'voter_permissions').statement).toEqual([
+      { sid: 'ReadNetwork', actions: ['managedblockchain:ListProposals', 'managedblockchain:ListMembers'], resources: ['arn:aws:managedblockchain:us-east-1::networks/n-MWY63ZJZU5HGNCMBQER7IN6OIU'] },
+      {
+        sid: 'VoteOnProposals',
+        actions: ['managedblockchain:GetProposal', 'managedblockchain:ListProposalVotes', 'managedblockchain:VoteOnProposal'],
+        resources: ['arn:aws:managedblockchain:us-east-1::proposals/*'],
+      },
+      { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.voter_logs_\w+\.arn\}:\*$/)] },
+      { sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [expect.stringMatching(/^\$\{aws_sqs_queue\.voter_dlq_\w+\.arn\}$/)] },
+    ]);
     expect(resources(bank, 'aws_iam_role').find((role) => role.name === 'drm-royalties-bank-voter')!.assume_role_policy).toContain('"Service" = "lambda.amazonaws.com"');
+  });
+
+  test('its dead-letter queue takes events from its two rules only, and refuses plain HTTP', () => {
+    expect(single(bank, 'aws_sqs_queue_policy').policy).toMatch(/^\$\{data\.aws_iam_policy_document\.voter_dlq-policy-document_\w+\.json\}$/);
+    const queue = expect.stringMatching(/^\$\{aws_sqs_queue\.voter_dlq_\w+\.arn\}$/);
+    expect(policyDocument(bank, 'voter_dlq-policy-document').statement).toEqual([
+      {
+        sid: 'UndeliverableEvents',
+        principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+        actions: ['sqs:SendMessage'],
+        resources: [queue],
+        condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [expect.stringMatching(/voter_on-proposal_\w+\.arn/), expect.stringMatching(/voter_catch-up_\w+\.arn/)] }],
+      },
+      {
+        sid: 'DenyInsecureTransport',
+        effect: 'Deny',
+        principals: [{ type: '*', identifiers: ['*'] }],
+        actions: ['sqs:*'],
+        resources: [queue],
+        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+      },
+    ]);
   });
 
   test('alarms on errors, notifying the SNS topic the member names', () => {

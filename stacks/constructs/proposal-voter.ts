@@ -4,6 +4,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
@@ -72,30 +73,24 @@ export class ProposalVoter extends Construct {
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
       }),
     });
-    new IamRolePolicy(this, 'policy', {
-      role: role.id,
-      name: 'vote-on-proposals',
-      policy: Fn.jsonencode({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'ReadNetwork',
-            Effect: 'Allow',
-            Action: ['managedblockchain:ListProposals', 'managedblockchain:ListMembers'],
-            Resource: `arn:${partition}:managedblockchain:${region}::networks/${props.networkId}`,
-          },
-          {
-            // Proposal ARNs carry neither account nor network id: this is as narrow as IAM allows.
-            Sid: 'VoteOnProposals',
-            Effect: 'Allow',
-            Action: ['managedblockchain:GetProposal', 'managedblockchain:ListProposalVotes', 'managedblockchain:VoteOnProposal'],
-            Resource: `arn:${partition}:managedblockchain:${region}::proposals/*`,
-          },
-          { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
-          { Sid: 'DeadLetters', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: this.deadLetterQueue.arn },
-        ],
-      }),
+    const permissions = new DataAwsIamPolicyDocument(this, 'permissions', {
+      statement: [
+        {
+          sid: 'ReadNetwork',
+          actions: ['managedblockchain:ListProposals', 'managedblockchain:ListMembers'],
+          resources: [`arn:${partition}:managedblockchain:${region}::networks/${props.networkId}`],
+        },
+        {
+          // Proposal ARNs carry neither account nor network id: this is as narrow as IAM allows.
+          sid: 'VoteOnProposals',
+          actions: ['managedblockchain:GetProposal', 'managedblockchain:ListProposalVotes', 'managedblockchain:VoteOnProposal'],
+          resources: [`arn:${partition}:managedblockchain:${region}::proposals/*`],
+        },
+        { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.arn}:*`] },
+        { sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.arn] },
+      ],
     });
+    new IamRolePolicy(this, 'policy', { role: role.id, name: 'vote-on-proposals', policy: permissions.json });
 
     const asset = new TerraformAsset(this, 'package', { path: voterPackage(voterSettings(consortium, member.name)), type: AssetType.FILE });
     this.function = new LambdaFunction(this, 'function', {
@@ -144,22 +139,26 @@ export class ProposalVoter extends Construct {
         sourceArn: rule.arn,
       });
     }
-    new SqsQueuePolicy(this, 'dlq-policy', {
-      queueUrl: this.deadLetterQueue.url,
-      policy: Fn.jsonencode({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'UndeliverableEvents',
-            Effect: 'Allow',
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: 'sqs:SendMessage',
-            Resource: this.deadLetterQueue.arn,
-            Condition: { ArnEquals: { 'aws:SourceArn': [onProposal.arn, catchUp.arn] } },
-          },
-        ],
-      }),
+    const queuePolicy = new DataAwsIamPolicyDocument(this, 'dlq-policy-document', {
+      statement: [
+        {
+          sid: 'UndeliverableEvents',
+          principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+          actions: ['sqs:SendMessage'],
+          resources: [this.deadLetterQueue.arn],
+          condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [onProposal.arn, catchUp.arn] }],
+        },
+        {
+          sid: 'DenyInsecureTransport',
+          effect: 'Deny',
+          principals: [{ type: '*', identifiers: ['*'] }],
+          actions: ['sqs:*'],
+          resources: [this.deadLetterQueue.arn],
+          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+        },
+      ],
     });
+    new SqsQueuePolicy(this, 'dlq-policy', { queueUrl: this.deadLetterQueue.url, policy: queuePolicy.json });
 
     const alarm = (alarmId: string, metric: { namespace: string; metricName: string; dimensions: Record<string, string>; statistic: string }, description: string) =>
       new CloudwatchMetricAlarm(this, alarmId, {
