@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadConsortium } from '../lib/config';
 import { startSimulator, type RunningSimulator } from '../sim';
 import { twoMemberNetwork } from '../sim/scenarios';
-import { PROPOSAL_EVENT_TYPES } from '../stacks/constructs/proposal-voter';
+import { PROPOSAL_EVENT_TYPES, VOTER_RUNTIME } from '../stacks/constructs/proposal-voter';
 import { voterPackage, voterSettings } from '../stacks/voter/bundle';
 import { voteOnOpenProposals, type VoterEvent } from '../stacks/voter/handler';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
@@ -29,6 +29,15 @@ describe('voter resources', () => {
     expect(fn.filename).toMatch(/^assets\/voter_package_\w+\/[0-9A-F]{32}\/voter-[0-9a-f]{32}\.zip$/);
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
     expect(fn.environment.variables).toEqual({ NETWORK_ID: 'n-MWY63ZJZU5HGNCMBQER7IN6OIU', MEMBER_ID: expect.stringMatching(/outputs\["MemberId"\]/) });
+  });
+
+  test('runs one invocation at a time: a reserved concurrency of 1', () => {
+    expect(single(bank, 'aws_lambda_function').reserved_concurrent_executions).toBe(1);
+  });
+
+  test('uses the newest Node.js runtime hashicorp/aws 5.100.0 accepts (terraform validate in offline-validation proves it does)', () => {
+    expect(VOTER_RUNTIME).toBe('nodejs22.x');
+    expect(single(bank, 'aws_lambda_function').runtime).toBe(VOTER_RUNTIME);
   });
 
   test('is triggered by AMB proposal events of its own network', () => {

@@ -22,6 +22,12 @@ import { voterPackage, voterSettings } from '../voter/bundle';
  */
 export const PROPOSAL_EVENT_TYPES = ['Managed Blockchain Proposal State Change', 'Managed Blockchain Proposal Status Change'];
 
+/**
+ * The newest Node.js runtime hashicorp/aws 5.100.0 accepts: its `runtime` validation list
+ * ends at nodejs22.x (`terraform validate` refuses nodejs24.x). Move on with the provider.
+ */
+export const VOTER_RUNTIME = 'nodejs22.x';
+
 export interface ProposalVoterProps {
   readonly consortium: Consortium;
   /** The member whose vote it casts, by the rules in its YAML. */
@@ -97,7 +103,9 @@ export class ProposalVoter extends Construct {
       functionName,
       description: `Votes on AMB proposals for ${member.name} by the rules in ${member.name}.yaml`,
       role: role.arn,
-      runtime: 'nodejs22.x',
+      runtime: VOTER_RUNTIME,
+      // Two voters racing on one proposal gain nothing: AMB takes one vote per member.
+      reservedConcurrentExecutions: 1,
       handler: 'index.handler',
       filename: asset.path,
       sourceCodeHash: Fn.filebase64sha256(asset.path),
