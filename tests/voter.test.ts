@@ -69,7 +69,7 @@ describe('voter resources', () => {
   });
 
   test('has an encrypted dead-letter queue, bounded async retries and a log group with retention', () => {
-    expect(single(bank, 'aws_sqs_queue')).toMatchObject({ sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+    expect(single(bank, 'aws_sqs_queue')).toMatchObject({ kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.key_\w+\.arn\}$/), message_retention_seconds: 1209600 });
     expect(single(bank, 'aws_lambda_function').dead_letter_config.target_arn).toMatch(/aws_sqs_queue\.voter_dlq/);
     expect(single(bank, 'aws_lambda_function_event_invoke_config').maximum_retry_attempts).toBe(2);
     expect(single(bank, 'aws_cloudwatch_log_group')).toMatchObject({ name: '/aws/lambda/drm-royalties-bank-voter', retention_in_days: 90 });
@@ -87,6 +87,7 @@ describe('voter resources', () => {
       },
       { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.voter_logs_\w+\.arn\}:\*$/)] },
       { sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [expect.stringMatching(/^\$\{aws_sqs_queue\.voter_dlq_\w+\.arn\}$/)] },
+      { sid: 'EncryptDeadLetters', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [expect.stringMatching(/^\$\{aws_kms_key\.key_\w+\.arn\}$/)] },
     ]);
     expect(resources(bank, 'aws_iam_role').find((role) => role.name === 'drm-royalties-bank-voter')!.assume_role_policy).toContain('"Service" = "lambda.amazonaws.com"');
   });

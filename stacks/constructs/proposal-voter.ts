@@ -38,6 +38,8 @@ export interface ProposalVoterProps {
   readonly memberId: string;
   /** Prefix of resource names, e.g. `drm-royalties-bank`. */
   readonly namePrefix: string;
+  /** ARN of the member stack's KMS key, which encrypts the voter's logs and dead-letter queue. */
+  readonly keyArn: string;
   /**
    * Days the voter's logs are kept.
    * @default 90
@@ -65,10 +67,14 @@ export class ProposalVoter extends Construct {
     const functionName = `${namePrefix}-voter`.slice(0, 64);
     const alarmActions = member.voting.alarmTopicArn ? [member.voting.alarmTopicArn] : [];
 
-    const logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/aws/lambda/${functionName}`, retentionInDays: props.logRetentionDays ?? 90 });
+    const logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: props.logRetentionDays ?? 90,
+      kmsKeyId: props.keyArn,
+    });
     this.deadLetterQueue = new SqsQueue(this, 'dlq', {
       name: `${functionName}-dlq`,
-      sqsManagedSseEnabled: true,
+      kmsMasterKeyId: props.keyArn,
       messageRetentionSeconds: 14 * 24 * 3600,
     });
 
@@ -94,6 +100,8 @@ export class ProposalVoter extends Construct {
         },
         { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.arn}:*`] },
         { sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.arn] },
+        // SQS encrypts each message with a data key of the queue's KMS key, in the sender's name.
+        { sid: 'EncryptDeadLetters', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.keyArn] },
       ],
     });
     new IamRolePolicy(this, 'policy', { role: role.id, name: 'vote-on-proposals', policy: permissions.json });
