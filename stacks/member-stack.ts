@@ -3,6 +3,7 @@ import { Fn, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { vpcEndpointServiceName } from '../lib/amb';
 import type { Consortium, Member } from '../lib/config';
+import { AlarmTopic } from './constructs/alarm-topic';
 import { FabricClient } from './constructs/fabric-client';
 import { MemberKey } from './constructs/member-key';
 import { MemberLedger } from './constructs/member-ledger';
@@ -39,6 +40,8 @@ export function roleArnFor(member: Member, role: StackRole = 'deploy'): string {
 export class MemberStack extends TerraformStack {
   /** The stack's own KMS key: admin secret, log groups, dead-letter queue, alarm topic. */
   public readonly key: MemberKey;
+  /** Where the stack's alarms go: its own encrypted SNS topic, or the one the YAML names. */
+  public readonly alarms: AlarmTopic;
   /** The member's VPC and subnets. */
   public readonly network: MemberNetwork;
   /** The endpoint into the AMB network and the security groups around it. */
@@ -86,6 +89,7 @@ export class MemberStack extends TerraformStack {
     backend.addOverride('use_lockfile', true);
 
     this.key = new MemberKey(this, 'key', { accountId: member.accountId, region, namePrefix });
+    this.alarms = new AlarmTopic(this, 'alarms', { alerts: member.alerts, keyArn: this.key.arn, namePrefix });
     this.network = new MemberNetwork(this, 'network', {
       vpc: member.vpc,
       namePrefix,
@@ -133,6 +137,7 @@ export class MemberStack extends TerraformStack {
         memberId: fabricLedger.memberId,
         namePrefix,
         keyArn: this.key.arn,
+        alarmTopicArn: this.alarms.arn,
       });
     }
 
@@ -149,6 +154,7 @@ export class MemberStack extends TerraformStack {
     }
 
     new TerraformOutput(this, 'kms_key_arn', { value: this.key.arn, description: "The stack's KMS key: admin secret, logs, dead-letter queue, alarm topic" });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: this.alarms.arn, description: "SNS topic the stack's alarms notify" });
     if (networkId !== undefined) new TerraformOutput(this, 'network_id', { value: networkId, description: 'AMB network id' });
     if (this.endpoint.endpoint) {
       new TerraformOutput(this, 'endpoint_id', { value: this.endpoint.endpoint.id, description: 'Interface VPC endpoint into the AMB network' });

@@ -79,3 +79,49 @@ describe("the stack's own KMS key", () => {
     });
   });
 });
+
+describe('the alarm topic', () => {
+  test.each(Object.keys(sample))("%s: an SNS topic of its own, encrypted with the stack's key, and its ARN as an output", (name) => {
+    const topic = single(sample[name], 'aws_sns_topic');
+    expect(topic).toMatchObject({ name: `drm-royalties-${name}-alarms`, kms_master_key_id: expect.stringMatching(KEY_ARN) });
+    expect(sample[name].output!.alarm_topic_arn.value).toMatch(/^\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}$/);
+    expect(resources(sample[name], 'aws_sns_topic_subscription')).toEqual([]);
+  });
+
+  test('alerts.emails subscribes each address by e-mail', () => {
+    const stacks = withEdits('bank.yaml', [['tags:', 'alerts:\n  emails: [dlt-oncall@bank.example, security@bank.example]\ntags:']]);
+    expect(resources(stacks.bank, 'aws_sns_topic_subscription').map(({ protocol, endpoint, topic_arn }) => ({ protocol, endpoint, topic_arn }))).toEqual([
+      { protocol: 'email', endpoint: 'dlt-oncall@bank.example', topic_arn: expect.stringMatching(/^\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}$/) },
+      { protocol: 'email', endpoint: 'security@bank.example', topic_arn: expect.stringMatching(/^\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}$/) },
+    ]);
+  });
+
+  test('alerts.topicArn replaces the topic: no topic of its own, every alarm and the output use the named one, addresses subscribe to it', () => {
+    const existing = 'arn:aws:sns:us-east-1:444455556666:bank-ops';
+    const stacks = withEdits('bank.yaml', [['tags:', `alerts:\n  topicArn: ${existing}\n  emails: [dlt-oncall@bank.example]\ntags:`]]);
+    expect(resources(stacks.bank, 'aws_sns_topic')).toEqual([]);
+    expect(stacks.bank.output!.alarm_topic_arn.value).toBe(existing);
+    for (const alarm of resources(stacks.bank, 'aws_cloudwatch_metric_alarm')) expect(alarm.alarm_actions).toEqual([existing]);
+    expect(single(stacks.bank, 'aws_sns_topic_subscription')).toMatchObject({ topic_arn: existing, endpoint: 'dlt-oncall@bank.example' });
+  });
+
+  test('a topic in another region is refused at load, naming file, line:column and field', () => {
+    const fixture = new ConsortiumFixture().edit('bank.yaml', 'tags:', 'alerts:\n  topicArn: arn:aws:sns:eu-west-1:444455556666:bank-ops\ntags:');
+    try {
+      expect(fixture.errors()).toEqual([
+        'members/bank.yaml:25:13 alerts.topicArn: the topic is in eu-west-1, but CloudWatch alarms notify topics of their own region only (allowed: a topic in us-east-1)',
+      ]);
+    } finally {
+      fixture.dispose();
+    }
+  });
+
+  test('an address that is not one is refused at load', () => {
+    const fixture = new ConsortiumFixture().edit('bank.yaml', 'tags:', 'alerts:\n  emails: [oncall]\ntags:');
+    try {
+      expect(fixture.errors()).toEqual(['members/bank.yaml:25:12 alerts.emails[0]: "oncall" is not valid (allowed: an e-mail address such as ops@example.com)']);
+    } finally {
+      fixture.dispose();
+    }
+  });
+});

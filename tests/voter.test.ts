@@ -114,10 +114,11 @@ describe('voter resources', () => {
     ]);
   });
 
-  test('alarms on errors, notifying the SNS topic the member names', () => {
-    expect(resources(bank, 'aws_cloudwatch_metric_alarm').map((alarm) => [alarm.metric_name, alarm.alarm_actions]).sort()).toEqual([
-      ['ApproximateNumberOfMessagesVisible', []],
-      ['Errors', []],
+  test("alarms on errors and on dead letters, notifying the stack's alarm topic, or the one the member names", () => {
+    const topic = expect.stringMatching(/^\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}$/);
+    expect(resources(bank, 'aws_cloudwatch_metric_alarm').map((alarm) => [alarm.metric_name, alarm.alarm_actions, alarm.ok_actions]).sort()).toEqual([
+      ['ApproximateNumberOfMessagesVisible', [topic], [topic]],
+      ['Errors', [topic], [topic]],
     ]);
     const everything = synthAll(stackVariants().everything).filmmaker;
     const errors = resources(everything, 'aws_cloudwatch_metric_alarm').find((alarm) => alarm.metric_name === 'Errors');

@@ -40,6 +40,8 @@ export interface ProposalVoterProps {
   readonly namePrefix: string;
   /** ARN of the member stack's KMS key, which encrypts the voter's logs and dead-letter queue. */
   readonly keyArn: string;
+  /** SNS topic both alarms notify, on alarm and back to OK. */
+  readonly alarmTopicArn: string;
   /**
    * Days the voter's logs are kept.
    * @default 90
@@ -65,7 +67,7 @@ export class ProposalVoter extends Construct {
     const region = consortium.network.region;
     const partition = partitionOf(region);
     const functionName = `${namePrefix}-voter`.slice(0, 64);
-    const alarmActions = member.voting.alarmTopicArn ? [member.voting.alarmTopicArn] : [];
+    const alarmActions = [props.alarmTopicArn];
 
     const logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${functionName}`,
