@@ -94,6 +94,7 @@ export class MemberStack extends TerraformStack {
       vpc: member.vpc,
       namePrefix,
       natGateway: member.joined && member.client.subnet === 'private',
+      flowLogs: member.vpc.kind === 'new' && member.vpc.flowLogs ? { keyArn: this.key.arn, accountId: member.accountId } : undefined,
     });
     // Ethereum nodes need no Fabric membership: a member that has not joined may still run them.
     if (member.joined || member.ethereumNodes.length > 0) this.ledger = new MemberLedger(this, 'ledger', { consortium, member, keyArn: this.key.arn });

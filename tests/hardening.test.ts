@@ -63,7 +63,7 @@ describe("the stack's own KMS key", () => {
   });
 
   test("encrypts the voter's log group and dead-letter queue, and the voter may use it for its queue", () => {
-    expect(single(sample.bank, 'aws_cloudwatch_log_group')).toMatchObject({ kms_key_id: expect.stringMatching(KEY_ARN) });
+    expect(resources(sample.bank, 'aws_cloudwatch_log_group').find((group) => group.name === '/aws/lambda/drm-royalties-bank-voter')).toMatchObject({ kms_key_id: expect.stringMatching(KEY_ARN) });
     const queue = single(sample.bank, 'aws_sqs_queue');
     expect(queue.kms_master_key_id).toMatch(KEY_ARN);
     expect(queue.sqs_managed_sse_enabled).toBeUndefined();
@@ -120,6 +120,53 @@ describe('the alarm topic', () => {
     const fixture = new ConsortiumFixture().edit('bank.yaml', 'tags:', 'alerts:\n  emails: [oncall]\ntags:');
     try {
       expect(fixture.errors()).toEqual(['members/bank.yaml:25:12 alerts.emails[0]: "oncall" is not valid (allowed: an e-mail address such as ops@example.com)']);
+    } finally {
+      fixture.dispose();
+    }
+  });
+});
+
+describe('VPC flow logs', () => {
+  test.each(Object.keys(sample))('%s: its new VPC logs all traffic to a log group encrypted with the key, kept 90 days', (name) => {
+    const flowLog = single(sample[name], 'aws_flow_log');
+    expect(flowLog).toMatchObject({
+      vpc_id: expect.stringMatching(/^\$\{aws_vpc\.network_vpc_\w+\.id\}$/),
+      traffic_type: 'ALL',
+      log_destination_type: 'cloud-watch-logs',
+      log_destination: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.network_flow-logs_\w+\.arn\}$/),
+      iam_role_arn: expect.stringMatching(/^\$\{aws_iam_role\.network_flow-logs-role_\w+\.arn\}$/),
+    });
+    const group = resources(sample[name], 'aws_cloudwatch_log_group').find((logGroup) => logGroup.name === `/aws/vpc/flow-logs/drm-royalties-${name}`);
+    expect(group).toMatchObject({ retention_in_days: 90, kms_key_id: expect.stringMatching(KEY_ARN) });
+  });
+
+  test('only VPC Flow Logs acting for the member account may assume the delivery role, which writes to its own log group only', () => {
+    expect(policyDocument(sample.bank, 'network_flow-logs-trust').statement).toEqual([
+      {
+        actions: ['sts:AssumeRole'],
+        principals: [{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }],
+        condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['444455556666'] }],
+      },
+    ]);
+    const group = /^\$\{aws_cloudwatch_log_group\.network_flow-logs_\w+\.arn\}/;
+    const [statement] = policyDocument(sample.bank, 'network_flow-logs-permissions').statement;
+    expect(statement.actions).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams']);
+    expect(statement.resources).toEqual([expect.stringMatching(new RegExp(`${group.source}$`)), expect.stringMatching(new RegExp(`${group.source}:\\*$`))]);
+  });
+
+  test('vpc.flowLogs: false turns them off', () => {
+    const stacks = withEdits('bank.yaml', [['  cidr: 10.40.0.0/16\n', '  cidr: 10.40.0.0/16\n  flowLogs: false\n']]);
+    expect(resources(stacks.bank, 'aws_flow_log')).toEqual([]);
+    expect(Object.keys(stacks.bank.resource.aws_iam_role ?? {}).filter((id) => id.includes('flow-logs'))).toEqual([]);
+    expect(resources(stacks.filmmaker, 'aws_flow_log')).toHaveLength(1);
+  });
+
+  test('an existing VPC gets none, and vpc.flowLogs beside vpcId is refused at load', () => {
+    const existing: [string, string] = ['  cidr: 10.40.0.0/16\n  availabilityZones: [us-east-1a, us-east-1c]\n', '  vpcId: vpc-0123456789abcdef0\n  subnetIds: [subnet-0123456789abcdef0]\n'];
+    expect(resources(withEdits('bank.yaml', [existing]).bank, 'aws_flow_log')).toEqual([]);
+    const fixture = new ConsortiumFixture().edit('bank.yaml', existing[0], `${existing[1]}  flowLogs: true\n`);
+    try {
+      expect(fixture.errors()).toEqual(["members/bank.yaml:13:13 vpc.flowLogs: only applies to a new VPC (cidr); an existing VPC's flow logs are its owner's (allowed: remove it)"]);
     } finally {
       fixture.dispose();
     }

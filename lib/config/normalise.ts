@@ -55,6 +55,7 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
                 kind: 'new',
                 cidr: vpc.cidr,
                 availabilityZones: (vpc.availabilityZones as [string, string] | undefined) ?? [`${region}a`, `${region}b`],
+                flowLogs: vpc.flowLogs ?? defaultOf(MEMBER_SPEC, 'vpc.flowLogs'),
               }
             : { kind: 'existing', vpcId: vpc.vpcId!, subnetIds: vpc.subnetIds as string[] },
         endpointAllowedSecurityGroupIds: (raw.endpoint?.allowedSecurityGroupIds as string[] | undefined) ?? [],

@@ -49,7 +49,7 @@ export interface RawMember {
   adminUsername?: string;
   invitationId?: string;
   ledger?: RawLedgerRecord;
-  vpc?: { cidr?: string; availabilityZones?: (string | undefined)[]; vpcId?: string; subnetIds?: (string | undefined)[] };
+  vpc?: { cidr?: string; availabilityZones?: (string | undefined)[]; vpcId?: string; subnetIds?: (string | undefined)[]; flowLogs?: boolean };
   endpoint?: { allowedSecurityGroupIds?: (string | undefined)[] };
   peers?: (RawPeer | undefined)[];
   client?: {

@@ -148,6 +148,7 @@ function checkVpc({ source, raw }: RawMemberFile, region: string | undefined): C
   if (vpc.vpcId !== undefined && vpc.cidr === undefined) {
     if (vpc.subnetIds === undefined) issues.push(source.issueAt(['vpc', 'subnetIds'], 'is required with vpcId', 'existing subnet ids in that VPC'));
     if (vpc.availabilityZones !== undefined) issues.push(source.issueAt(['vpc', 'availabilityZones'], 'only applies to a new VPC (cidr)', 'remove it; existing subnets have their AZs'));
+    if (vpc.flowLogs !== undefined) issues.push(source.issueAt(['vpc', 'flowLogs'], "only applies to a new VPC (cidr); an existing VPC's flow logs are its owner's", 'remove it'));
   }
   const zones = vpc.availabilityZones ?? [];
   zones.forEach((zone, index) => {

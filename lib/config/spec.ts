@@ -340,6 +340,11 @@ export const MEMBER_SPEC: ObjectSpec = {
           minItems: 1,
           maxItems: 6,
         },
+        flowLogs: {
+          type: 'boolean',
+          description: "VPC flow logs of a new VPC to CloudWatch Logs, encrypted with the stack's key and kept 90 days (an existing VPC's flow logs are its owner's).",
+          default: true,
+        },
       },
     },
     endpoint: {

@@ -38,7 +38,7 @@ export interface Network {
 }
 
 export type Vpc =
-  | { readonly kind: 'new'; readonly cidr: string; readonly availabilityZones: readonly [string, string] }
+  | { readonly kind: 'new'; readonly cidr: string; readonly availabilityZones: readonly [string, string]; /** VPC flow logs to CloudWatch Logs. */ readonly flowLogs: boolean }
   | { readonly kind: 'existing'; readonly vpcId: string; readonly subnetIds: readonly string[] };
 
 export interface Peer {
