@@ -6,7 +6,6 @@ import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parame
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AMB_ARNS, partitionOf, tlsChainObject } from '../../lib/amb';
@@ -14,6 +13,27 @@ import type { FabricClient as FabricClientConfig } from '../../lib/config';
 
 /** AWS's public SSM parameter that always names the latest Amazon Linux 2023 x86_64 AMI. */
 export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+/**
+ * What the SSM Agent needs for Session Manager and Run Command, and nothing more: AWS's own
+ * AWSCloud9SSMInstanceProfile policy for sessions (Session Manager user guide, "Step 2: Verify
+ * or add instance permissions for Session Manager"), the ec2messages actions of
+ * AmazonSSMManagedInstanceCore for Run Command. None of these actions takes a narrower
+ * resource than `*` (Service Authorization Reference: ssmmessages and ec2messages define no
+ * resource types).
+ */
+export const SESSION_MANAGER_STATEMENTS: DataAwsIamPolicyDocumentStatement[] = [
+  {
+    sid: 'SessionManager',
+    actions: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+    resources: ['*'],
+  },
+  {
+    sid: 'RunCommand',
+    actions: ['ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage', 'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply'],
+    resources: ['*'],
+  },
+];
 
 /** The boot script, a Terraform template rendered by templatefile() at plan time. */
 export const USER_DATA_TEMPLATE = join(__dirname, '..', 'templates', 'fabric-client-user-data.sh.tpl');
@@ -107,10 +127,10 @@ export class FabricClient extends Construct {
       description: `Fabric client of ${props.namePrefix}: Session Manager, its own admin secret, read-only AMB`,
       assumeRolePolicy: assumeRole.json,
     });
-    const sessionManager = new IamRolePolicyAttachment(this, 'session-manager', {
-      role: this.role.name,
-      policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
-    });
+    // Not AmazonSSMManagedInstanceCore: it also lets the instance read every SSM parameter of
+    // the account. The AMI parameter is read at plan time, not by the instance.
+    const sessionManagerPolicy = new DataAwsIamPolicyDocument(this, 'session-manager-permissions', { statement: SESSION_MANAGER_STATEMENTS });
+    const sessionManager = new IamRolePolicy(this, 'session-manager', { name: 'session-manager', role: this.role.id, policy: sessionManagerPolicy.json });
     const permissions = new DataAwsIamPolicyDocument(this, 'permissions', {
       statement: clientStatements(props, partition),
     });
