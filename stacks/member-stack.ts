@@ -93,6 +93,7 @@ export class MemberStack extends TerraformStack {
     this.network = new MemberNetwork(this, 'network', {
       vpc: member.vpc,
       namePrefix,
+      region,
       natGateway: member.joined && member.client.subnet === 'private',
       flowLogs: member.vpc.kind === 'new' && member.vpc.flowLogs ? { keyArn: this.key.arn, accountId: member.accountId } : undefined,
     });

@@ -114,8 +114,15 @@ describe('the instance', () => {
     expect(client(larger.bank, 'aws_instance').instance_type).toBe('m5.large');
   });
 
-  test('a public client sits in a public subnet with a public IP', () => {
+  test('a client sits in a private subnet without a public IP unless the YAML says public', () => {
     const instance = client(sample.filmmaker, 'aws_instance');
+    expect(instance.subnet_id).toMatch(/^\$\{aws_subnet\.network_private-0_\w+\.id\}$/);
+    expect(instance.associate_public_ip_address).toBe(false);
+  });
+
+  test('a public client, chosen explicitly, sits in a public subnet with a public IP', () => {
+    const stacks = withEdit('filmmaker.yaml', 'client:\n  instanceType: t3.small', 'client:\n  instanceType: t3.small\n  subnet: public');
+    const instance = client(stacks.filmmaker, 'aws_instance');
     expect(instance.subnet_id).toMatch(/^\$\{aws_subnet\.network_public-0_\w+\.id\}$/);
     expect(instance.associate_public_ip_address).toBe(true);
   });

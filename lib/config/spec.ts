@@ -386,9 +386,9 @@ export const MEMBER_SPEC: ObjectSpec = {
         },
         subnet: {
           type: 'string',
-          description: 'public (public IP, no inbound rule) or private (egress through a NAT gateway).',
+          description: 'private (no public IP; egress through a NAT gateway of a new VPC) or public (a public IP, still no inbound rule unless sshCidrs).',
           enum: ['public', 'private'],
-          default: 'public',
+          default: 'private',
         },
         sshCidrs: {
           type: 'array',

@@ -51,7 +51,7 @@ export interface Peer {
 export interface FabricClient {
   /** EC2 instance type of the client machine. */
   readonly instanceType: string;
-  /** `public` (default: public IP, still no inbound rule unless sshCidrs) or `private` (egress through a NAT gateway). */
+  /** `private` (default: no public IP, egress through a NAT gateway) or `public` (public IP, still no inbound rule unless sshCidrs). */
   readonly subnet: 'private' | 'public';
   /** CIDRs allowed to SSH in; empty means Session Manager only. */
   readonly sshCidrs: readonly string[];

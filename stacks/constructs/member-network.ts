@@ -12,6 +12,7 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { cidrSubnet } from '../../lib/cidr';
 import type { Vpc as VpcConfig } from '../../lib/config';
 
@@ -20,6 +21,8 @@ export interface MemberNetworkProps {
   readonly vpc: VpcConfig;
   /** Prefix of resource Name tags, e.g. `drm-royalties-bank`. */
   readonly namePrefix: string;
+  /** Region of the VPC, for the S3 gateway endpoint's service name. */
+  readonly region: string;
   /**
    * Give the private subnets a NAT gateway, for a Fabric client that sits there and still
    * needs to download its tools.
@@ -122,6 +125,16 @@ export class MemberNetwork extends Construct {
       });
       new RouteTableAssociation(this, `private-${index}-routes`, { subnetId: subnet.id, routeTableId: privateRoutes.id });
       return subnet;
+    });
+
+    // Free gateway endpoint: S3 downloads (TLS chain, Fabric archives, dnf repositories) of a
+    // private client go past the NAT gateway and its per-GB charge.
+    new VpcEndpoint(this, 's3', {
+      vpcId: vpc.id,
+      serviceName: `com.amazonaws.${props.region}.s3`,
+      vpcEndpointType: 'Gateway',
+      routeTableIds: [privateRoutes.id],
+      tags: name('s3'),
     });
 
     if (props.flowLogs) this.flowLogGroup = this.addFlowLogs(vpc.id, props.namePrefix, props.flowLogs);
