@@ -65,12 +65,19 @@ export function writeNotices(notices: readonly string[], env: NodeJS.ProcessEnv,
   for (const line of notices) write(`notice: ${line}\n`);
 }
 
+/** Joined members whose Fabric client would boot without Fabric tools, since nothing is pinned. */
+export function unpinnedArchivesNotice(consortium: Consortium): string[] {
+  return consortium.members
+    .filter((member) => member.joined && member.client.archives === undefined)
+    .map((member) => `${member.name}: no client.archives pinned, so its Fabric client installs no Fabric tool (README: Pinning the Fabric archives)`);
+}
+
 /** `npm run synth`: validate the consortium in CONSORTIUM_DIR and write every member's stack. */
 export function main(): Promise<void> {
   return runMain(() => {
     const role = stackRoleOf(process.env);
     const consortium = loadConsortium();
-    const notices = [...networkLayerOnlyNotice(consortium), ...planRoleNotice(consortium, role)];
+    const notices = [...networkLayerOnlyNotice(consortium), ...unpinnedArchivesNotice(consortium), ...planRoleNotice(consortium, role)];
     const app = synthesize(consortium, undefined, role);
     for (const name of removeStaleStacks(app.outdir, consortium)) notices.push(`removed ${join(app.outdir, 'stacks', name)}: ${name} is not a member of the consortium in ${consortium.dir}`);
     writeNotices(notices, process.env);

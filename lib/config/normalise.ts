@@ -60,6 +60,7 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
                 kind: 'new',
                 cidr: vpc.cidr,
                 availabilityZones: (vpc.availabilityZones as [string, string] | undefined) ?? [`${region}a`, `${region}b`],
+                flowLogs: vpc.flowLogs ?? defaultOf(MEMBER_SPEC, 'vpc.flowLogs'),
               }
             : { kind: 'existing', vpcId: vpc.vpcId!, subnetIds: vpc.subnetIds as string[] },
         endpointAllowedSecurityGroupIds: (raw.endpoint?.allowedSecurityGroupIds as string[] | undefined) ?? [],
@@ -82,6 +83,10 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
           fabricVersion: client.fabricVersion ?? defaultOf(MEMBER_SPEC, 'client.fabricVersion'),
           fabricCaVersion: client.fabricCaVersion ?? defaultOf(MEMBER_SPEC, 'client.fabricCaVersion'),
           rootVolumeGiB: client.rootVolumeGiB ?? defaultOf(MEMBER_SPEC, 'client.rootVolumeGiB'),
+          archives: client.archives && {
+            fabric: { url: client.archives.fabric!.url!, sha256: client.archives.fabric!.sha256! },
+            fabricCa: { url: client.archives.fabricCa!.url!, sha256: client.archives.fabricCa!.sha256! },
+          },
         },
         logging: {
           ca: logging.ca ?? defaultOf(MEMBER_SPEC, 'logging.ca'),
@@ -93,6 +98,10 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
           automated: votingRules.automated ?? defaultOf(MEMBER_SPEC, 'voting.automated'),
           schedule: votingRules.schedule ?? defaultOf(MEMBER_SPEC, 'voting.schedule'),
           alarmTopicArn: votingRules.alarmTopicArn,
+        },
+        alerts: {
+          topicArn: raw.alerts?.topicArn ?? votingRules.alarmTopicArn,
+          emails: (raw.alerts?.emails as string[] | undefined) ?? [],
         },
         tags: raw.tags ?? {},
         removed: raw.removed ?? defaultOf(MEMBER_SPEC, 'removed'),

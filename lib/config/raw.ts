@@ -46,6 +46,11 @@ export interface RawLedgerRecord {
   peers?: ({ name?: string; nodeId?: string; instanceType?: string; availabilityZone?: string; adopted?: boolean } | undefined)[];
 }
 
+export interface RawPinnedArchive {
+  url?: string;
+  sha256?: string;
+}
+
 export interface RawPeer {
   name?: string;
   instanceType?: string;
@@ -64,7 +69,7 @@ export interface RawMember {
   lapsedInvitation?: { invitationId?: string; expiredAt?: string };
   adminSecretArn?: string;
   ledger?: RawLedgerRecord;
-  vpc?: { cidr?: string; availabilityZones?: (string | undefined)[]; vpcId?: string; subnetIds?: (string | undefined)[] };
+  vpc?: { cidr?: string; availabilityZones?: (string | undefined)[]; vpcId?: string; subnetIds?: (string | undefined)[]; flowLogs?: boolean };
   endpoint?: { allowedSecurityGroupIds?: (string | undefined)[]; vpcEndpointId?: string };
   peers?: (RawPeer | undefined)[];
   client?: {
@@ -75,9 +80,11 @@ export interface RawMember {
     fabricVersion?: string;
     fabricCaVersion?: string;
     rootVolumeGiB?: number;
+    archives?: { fabric?: RawPinnedArchive; fabricCa?: RawPinnedArchive };
   };
   logging?: { ca?: boolean; peer?: boolean; chaincode?: boolean };
   voting?: { otherwise?: string; automated?: boolean; schedule?: string; alarmTopicArn?: string };
+  alerts?: { topicArn?: string; emails?: (string | undefined)[] };
   tags?: Record<string, string>;
   removed?: boolean;
   stateBackend?: RawStateBackend;

@@ -118,6 +118,34 @@ const SECURITY_GROUP_ID: StringSpec = {
   patternHint: 'sg- followed by 8 or 17 hex digits',
 };
 
+/** A release archive by location and checksum; the boot script installs nothing else. */
+const PINNED_ARCHIVE: ObjectSpec = {
+  type: 'object',
+  description: 'A release archive (.tar.gz or .tar.xz).',
+  properties: {
+    url: {
+      type: 'string',
+      description: "Where the client downloads it: an S3 object (s3://bucket/key, read with the client's role) or an https URL.",
+      pattern: /^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[\w!.*()\/-]{1,1024}|https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[\w.~%\/+=&?-]{0,2048})$/,
+      patternHint: 's3://<bucket>/<key> or https://<host>/<path> (no quotes, spaces or $)',
+    },
+    sha256: {
+      type: 'string',
+      description: 'SHA-256 of the archive, 64 lower-case hex digits (sha256sum of the file you checked).',
+      pattern: /^[0-9a-f]{64}$/,
+      patternHint: '64 lower-case hex digits',
+    },
+  },
+  required: ['url', 'sha256'],
+};
+
+const SNS_TOPIC_ARN: StringSpec = {
+  type: 'string',
+  description: 'SNS topic ARN.',
+  pattern: /^arn:aws(-us-gov)?:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/,
+  patternHint: 'arn:aws:sns:<region>:<account>:<topic>',
+};
+
 const REGION: StringSpec = {
   type: 'string',
   description: 'AWS region where both the AMB Hyperledger Fabric API and the CloudFormation AWS::ManagedBlockchain types exist.',
@@ -385,6 +413,11 @@ export const MEMBER_SPEC: ObjectSpec = {
           minItems: 1,
           maxItems: 6,
         },
+        flowLogs: {
+          type: 'boolean',
+          description: "VPC flow logs of a new VPC to CloudWatch Logs, encrypted with the stack's key and kept 90 days (an existing VPC's flow logs are its owner's).",
+          default: true,
+        },
       },
     },
     endpoint: {
@@ -443,9 +476,9 @@ export const MEMBER_SPEC: ObjectSpec = {
         },
         subnet: {
           type: 'string',
-          description: 'public (public IP, no inbound rule) or private (egress through a NAT gateway).',
+          description: 'private (no public IP; egress through a NAT gateway of a new VPC) or public (a public IP, still no inbound rule unless sshCidrs).',
           enum: ['public', 'private'],
-          default: 'public',
+          default: 'private',
         },
         sshCidrs: {
           type: 'array',
@@ -468,6 +501,15 @@ export const MEMBER_SPEC: ObjectSpec = {
           default: '1.5.13',
         },
         rootVolumeGiB: { type: 'integer', description: 'Root volume size in GiB.', minimum: 8, maximum: 1024, default: 30 },
+        archives: {
+          type: 'object',
+          description: 'The Fabric and Fabric CA release archives the client installs, each by location and SHA-256; without them the client installs no Fabric tool.',
+          properties: {
+            fabric: { ...PINNED_ARCHIVE, description: 'Archive of the Fabric peer tools (bin/, config/) of client.fabricVersion.' },
+            fabricCa: { ...PINNED_ARCHIVE, description: 'Archive of fabric-ca-client (bin/) of client.fabricCaVersion.' },
+          },
+          required: ['fabric', 'fabricCa'],
+        },
       },
     },
     logging: {
@@ -497,11 +539,19 @@ export const MEMBER_SPEC: ObjectSpec = {
           patternHint: 'rate(N minutes|hours|days) or cron(...)',
           default: 'rate(1 hour)',
         },
-        alarmTopicArn: {
-          type: 'string',
-          description: 'SNS topic notified when the voter fails.',
-          pattern: /^arn:aws(-us-gov)?:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/,
-          patternHint: 'arn:aws:sns:<region>:<account>:<topic>',
+        alarmTopicArn: { ...SNS_TOPIC_ARN, description: 'Deprecated: use alerts.topicArn (which wins when both are set).' },
+      },
+    },
+    alerts: {
+      type: 'object',
+      description: "Where the stack's operational alarms go: by default an SNS topic of the stack, encrypted with its KMS key.",
+      properties: {
+        topicArn: { ...SNS_TOPIC_ARN, description: "An existing SNS topic in the member's region that replaces the stack's own alarm topic." },
+        emails: {
+          type: 'array',
+          description: 'Addresses subscribed to the alarm topic (each confirms by the link SNS mails it).',
+          items: { type: 'string', description: 'E-mail address.', pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, patternHint: 'an e-mail address such as ops@example.com', maxLength: 254 },
+          maxItems: 20,
         },
       },
     },

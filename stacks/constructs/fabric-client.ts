@@ -6,7 +6,6 @@ import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parame
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AMB_ARNS, partitionOf, tlsChainObject } from '../../lib/amb';
@@ -14,6 +13,27 @@ import type { FabricClient as FabricClientConfig } from '../../lib/config';
 
 /** AWS's public SSM parameter that always names the latest Amazon Linux 2023 x86_64 AMI. */
 export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+/**
+ * What the SSM Agent needs for Session Manager and Run Command, and nothing more: AWS's own
+ * AWSCloud9SSMInstanceProfile policy for sessions (Session Manager user guide, "Step 2: Verify
+ * or add instance permissions for Session Manager"), the ec2messages actions of
+ * AmazonSSMManagedInstanceCore for Run Command. None of these actions takes a narrower
+ * resource than `*` (Service Authorization Reference: ssmmessages and ec2messages define no
+ * resource types).
+ */
+export const SESSION_MANAGER_STATEMENTS: DataAwsIamPolicyDocumentStatement[] = [
+  {
+    sid: 'SessionManager',
+    actions: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+    resources: ['*'],
+  },
+  {
+    sid: 'RunCommand',
+    actions: ['ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage', 'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply'],
+    resources: ['*'],
+  },
+];
 
 /** The boot script, a Terraform template rendered by templatefile() at plan time. */
 export const USER_DATA_TEMPLATE = join(__dirname, '..', 'templates', 'fabric-client-user-data.sh.tpl');
@@ -35,6 +55,8 @@ export interface UserDataValues {
   readonly adminUsername: string;
   readonly fabricVersion: string;
   readonly fabricCaVersion: string;
+  /** The archives to install, each checked against its SHA-256; absent: no Fabric tool is installed. */
+  readonly archives?: FabricClientConfig['archives'];
 }
 
 /** The variables the user-data template reads: ids and versions, never a secret value. */
@@ -48,6 +70,10 @@ export function userDataVariables(values: UserDataValues): Record<string, string
     admin_username: values.adminUsername,
     fabric_version: values.fabricVersion,
     fabric_ca_version: values.fabricCaVersion,
+    fabric_archive_url: values.archives?.fabric.url ?? '',
+    fabric_archive_sha256: values.archives?.fabric.sha256 ?? '',
+    fabric_ca_archive_url: values.archives?.fabricCa.url ?? '',
+    fabric_ca_archive_sha256: values.archives?.fabricCa.sha256 ?? '',
     tls_chain_bucket: tlsChain.bucket,
     tls_chain_key: tlsChain.key,
   };
@@ -74,6 +100,8 @@ export interface FabricClientProps {
   readonly peerNodeIds: readonly string[];
   /** ARN of the Secrets Manager secret holding the Fabric CA admin password. */
   readonly adminSecretArn: string;
+  /** ARN of the KMS key that encrypts the admin secret. */
+  readonly secretKeyArn: string;
   /** Fabric CA admin the client enrolls. */
   readonly adminUsername: string;
   /** Prefix of resource names, e.g. `drm-royalties-bank`. */
@@ -114,10 +142,10 @@ export class FabricClient extends Construct {
       description: `Fabric client of ${props.namePrefix}: Session Manager, its own admin secret, read-only AMB`,
       assumeRolePolicy: assumeRole.json,
     });
-    const sessionManager = new IamRolePolicyAttachment(this, 'session-manager', {
-      role: this.role.name,
-      policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
-    });
+    // Not AmazonSSMManagedInstanceCore: it also lets the instance read every SSM parameter of
+    // the account. The AMI parameter is read at plan time, not by the instance.
+    const sessionManagerPolicy = new DataAwsIamPolicyDocument(this, 'session-manager-permissions', { statement: SESSION_MANAGER_STATEMENTS });
+    const sessionManager = new IamRolePolicy(this, 'session-manager', { name: 'session-manager', role: this.role.id, policy: sessionManagerPolicy.json });
     const permissions = new DataAwsIamPolicyDocument(this, 'permissions', {
       statement: clientStatements(props, partition),
     });
@@ -168,6 +196,7 @@ export class FabricClient extends Construct {
           adminUsername: props.adminUsername,
           fabricVersion: client.fabricVersion,
           fabricCaVersion: client.fabricCaVersion,
+          archives: client.archives,
         }),
       ),
       // A running client keeps the script it booted with (it reruns that copy at each boot),
@@ -192,6 +221,12 @@ function clientStatements(props: FabricClientProps, partition: string): DataAwsI
   const tlsChain = tlsChainObject(region);
   const statements: DataAwsIamPolicyDocumentStatement[] = [
     { sid: 'ReadOwnAdminSecret', actions: ['secretsmanager:GetSecretValue'], resources: [props.adminSecretArn] },
+    {
+      sid: 'DecryptOwnAdminSecret',
+      actions: ['kms:Decrypt'],
+      resources: [props.secretKeyArn],
+      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`secretsmanager.${region}.amazonaws.com`] }],
+    },
     { sid: 'ReadNetwork', actions: ['managedblockchain:GetNetwork', 'managedblockchain:ListMembers'], resources: [AMB_ARNS.network(region, props.networkId)] },
     { sid: 'ReadOwnMember', actions: ['managedblockchain:GetMember'], resources: [AMB_ARNS.member(region, accountId, props.memberId)] },
     {
@@ -201,6 +236,10 @@ function clientStatements(props: FabricClientProps, partition: string): DataAwsI
     },
     { sid: 'ReadTlsChain', actions: ['s3:GetObject'], resources: [`arn:${partition}:s3:::${tlsChain.bucket}/${tlsChain.key}`] },
   ];
+  const s3Archives = Object.values(props.client.archives ?? {}).filter((archive) => archive.url.startsWith('s3://'));
+  if (s3Archives.length > 0) {
+    statements.push({ sid: 'ReadPinnedArchives', actions: ['s3:GetObject'], resources: s3Archives.map((archive) => `arn:${partition}:s3:::${archive.url.slice('s3://'.length)}`) });
+  }
   if (props.peerNodeIds.length > 0) {
     statements.push({ sid: 'ReadOwnPeers', actions: ['managedblockchain:GetNode'], resources: props.peerNodeIds.map((nodeId) => AMB_ARNS.node(region, accountId, nodeId)) });
   }

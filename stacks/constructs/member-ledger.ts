@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudformationStack } from '@cdktf/provider-aws/lib/cloudformation-stack';
 import type { Consortium, Member, Peer } from '../../lib/config';
-import { LEDGER_OUTPUTS, ledgerTemplate, nodeLogicalId } from '../ledger-template';
+import { LEDGER_OUTPUTS, SECRET_KEY_PARAMETER, ledgerTemplate, nodeLogicalId } from '../ledger-template';
 
 /** Stack policy of every ledger stack: resources may change in place, never be replaced. */
 export const LEDGER_STACK_POLICY = {
@@ -15,6 +15,8 @@ export interface MemberLedgerProps {
   readonly consortium: Consortium;
   /** The member whose AMB member, peers and admin secret this holds. */
   readonly member: Member;
+  /** ARN of the member stack's KMS key, which encrypts the admin secret. */
+  readonly keyArn: string;
 }
 
 /**
@@ -40,6 +42,8 @@ export class MemberLedger extends Construct {
     const stack = Object.keys(template.Resources).length === 0 ? undefined : new CloudformationStack(this, 'stack', {
       name: `amb-${consortium.network.name}-${member.name}-ledger`,
       templateBody: JSON.stringify(template),
+      // Only a member whose admin secret the stack creates has one to encrypt.
+      parameters: template.Parameters?.[SECRET_KEY_PARAMETER] === undefined ? undefined : { [SECRET_KEY_PARAMETER]: props.keyArn },
       // Server-side guard beside the synth-time refusals: CloudFormation itself rejects any
       // update that would replace a ledger resource (a changed network setting, peer instance
       // type or AZ) and rolls it back. Removal needs no guard: Retain keeps the resource.
