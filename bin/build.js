@@ -1,24 +1,38 @@
 /**
- * Compiles the project's TypeScript (lib/, stacks/, scripts/, sim/) to CommonJS under
- * dist/<fingerprint>/, one .js per .ts, with esbuild: the same per-file transform tsx applies at
- * run time, done once instead of at every start. No type check (`npm run typecheck` does that).
+ * Compiles the project's TypeScript entry points (any .ts under lib/, stacks/, scripts/, sim/)
+ * to JavaScript under dist/<fingerprint>/, one esbuild bundle per entry point with the
+ * packages it uses, so a command starts without compiling TypeScript and without resolving and
+ * reading hundreds of module files. No type check (`npm run typecheck` does that).
  *
- * The fingerprint is a hash of every source file's path, size and modification time, of
- * tsconfig.json, of this file and of esbuild's version: any edit, added or deleted file gives a
- * new directory, so compiled code is never older than its sources. `node bin/build.js` (the
- * `prepare` step of `npm ci` / `npm install`) builds when needed; bin/run.js calls
- * `compiledDir()` before every run.
+ * The fingerprint hashes every source file's path, size and modification time, tsconfig.json,
+ * the installed packages (package-lock.json and node_modules/.package-lock.json), this file and
+ * esbuild's version: any edit, added or deleted file, or `npm install` gives a new directory,
+ * so compiled code is never older than what it was built from.
+ *
+ * An entry point's `if (require.main === module)` block runs only when it is the entry: in the
+ * bundles of other entry points (rehearse imports propose, vote, ...) it is compiled as
+ * `if (false)`.
+ *
+ * `node bin/build.js` (npm's `prepare` step of `npm ci` / `npm install`) builds every entry
+ * point an npm script runs; bin/run.js builds any other on its first run.
  */
 'use strict';
 const { createHash } = require('node:crypto');
-const { mkdirSync, readdirSync, renameSync, rmSync, statSync } = require('node:fs');
-const { join, relative } = require('node:path');
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { dirname, join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 const SOURCE_DIRS = ['lib', 'stacks', 'scripts', 'sim'];
 const DIST = join(ROOT, 'dist');
+const INPUTS = ['tsconfig.json', 'package-lock.json', 'node_modules/.package-lock.json'];
 /** Builds kept besides the newest, so a long-running command started before an edit keeps its files. */
 const KEEP_OLD_BUILDS = 3;
+/**
+ * Packages loaded from node_modules rather than bundled, as they read their own files at run
+ * time: esbuild runs its native binary, zx reads its package.json.
+ */
+const EXTERNAL = ['esbuild', 'zx'];
+const ENTRY_GUARD = 'require.main === module';
 
 function sourceFiles(dir, found = []) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -29,72 +43,114 @@ function sourceFiles(dir, found = []) {
   return found;
 }
 
-/** The sources and their fingerprint: 16 hex digits, same sources (path, size, mtime) same value. */
-function fingerprint() {
+/** dist/<16 hex digits>: same sources, packages and build settings, same directory. */
+function buildDir() {
   const files = SOURCE_DIRS.flatMap((dir) => sourceFiles(join(ROOT, dir))).sort();
   const hash = createHash('sha256');
-  for (const path of [...files, join(ROOT, 'tsconfig.json'), __filename]) {
+  for (const path of [...files, ...INPUTS.map((input) => join(ROOT, input)), __filename]) {
+    if (!existsSync(path)) continue;
     const stat = statSync(path);
     hash.update(`${relative(ROOT, path)}\t${stat.size}\t${stat.mtimeMs}\n`);
   }
   hash.update(`esbuild ${require('esbuild/package.json').version}\n`);
-  return { files, id: hash.digest('hex').slice(0, 16) };
+  return join(DIST, hash.digest('hex').slice(0, 16));
 }
 
-function compile(files, outdir) {
-  require('esbuild').buildSync({
+/** Turns `require.main === module` into `false` in every project file but the entry point. */
+function entryGuardPlugin(entryPath) {
+  return {
+    name: 'entry-guard',
+    setup(build) {
+      build.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (args.path.includes('/node_modules/')) return undefined;
+        const source = readFileSync(args.path, 'utf8');
+        if (args.path === entryPath || !source.includes('require.main')) return undefined;
+        const contents = source.split(ENTRY_GUARD).join('false');
+        if (contents.includes('require.main')) {
+          throw new Error(`${relative(ROOT, args.path)}: write the entry-point check as \`if (${ENTRY_GUARD})\`, the form bin/build.js compiles away in other entry points' bundles`);
+        }
+        return { contents, loader: 'ts' };
+      });
+    },
+  };
+}
+
+async function bundle(source, outfile) {
+  const entryPath = join(ROOT, source);
+  await require('esbuild').build({
     absWorkingDir: ROOT,
-    entryPoints: files,
-    outdir,
-    outbase: ROOT,
+    entryPoints: [entryPath],
+    outfile,
+    bundle: true,
+    external: EXTERNAL,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    bundle: false,
     sourcemap: false,
     logLevel: 'error',
+    plugins: [entryGuardPlugin(entryPath)],
   });
 }
 
 function pruneOldBuilds(current) {
   const builds = readdirSync(DIST, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && entry.name !== current)
+    .filter((entry) => entry.isDirectory() && join(DIST, entry.name) !== current)
     .map((entry) => ({ path: join(DIST, entry.name), mtimeMs: statSync(join(DIST, entry.name)).mtimeMs }))
     .sort((a, b) => b.mtimeMs - a.mtimeMs);
   for (const build of builds.slice(KEEP_OLD_BUILDS)) rmSync(build.path, { recursive: true, force: true });
 }
 
 /**
- * The directory holding the compiled JavaScript of the current sources, compiling first when
- * no build of exactly these sources exists. Safe when several processes start at once: each
- * compiles into its own directory and renames it into place; the first rename wins.
- * @returns absolute path of dist/<fingerprint>, whose layout mirrors the project's (scripts/x.js)
+ * The compiled JavaScript of one entry point, built first if the current sources have no build
+ * of it. Safe when several processes start at once: each writes its own file and renames it
+ * into place.
+ * @param source path of the entry point relative to the project root, e.g. 'scripts/propose.ts'
+ * @returns absolute path of dist/<fingerprint>/<source with .js>
  */
-function compiledDir() {
-  const { files, id } = fingerprint();
-  const dir = join(DIST, id);
+async function compiledEntry(source) {
+  const dir = buildDir();
+  const outfile = join(dir, source.replace(/\.ts$/, '.js'));
+  if (existsSync(outfile)) return outfile;
+  const isNewBuild = !existsSync(dir);
+  const scratch = `${outfile}.${process.pid}.tmp`;
+  mkdirSync(dirname(outfile), { recursive: true });
   try {
-    statSync(dir);
-    return dir;
-  } catch {
-    // not built yet
-  }
-  const scratch = join(DIST, `.building-${process.pid}-${Date.now()}`);
-  mkdirSync(scratch, { recursive: true });
-  try {
-    compile(files, scratch);
-    try {
-      renameSync(scratch, dir);
-    } catch (error) {
-      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
-    }
+    await bundle(source, scratch);
+    renameSync(scratch, outfile);
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    rmSync(scratch, { force: true });
   }
-  pruneOldBuilds(id);
-  return dir;
+  if (isNewBuild) pruneOldBuilds(dir);
+  return outfile;
 }
 
-module.exports = { compiledDir };
+/** The entry points the npm scripts run: every `node bin/run.js <entry>` in package.json. */
+function scriptEntries() {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const entries = Object.values(scripts).flatMap((command) => [...command.matchAll(/node bin\/run\.js (\S+\.ts)/g)].map((match) => match[1]));
+  return [...new Set(entries)].filter((entry) => existsSync(join(ROOT, entry)));
+}
 
-if (require.main === module) process.stdout.write(`compiled to ${relative(ROOT, compiledDir())}\n`);
+/** Builds every npm script's entry point, esbuild running them in parallel. */
+async function buildScriptEntries() {
+  const entries = scriptEntries();
+  await Promise.all(entries.map(compiledEntry));
+  return entries;
+}
+
+/** Bundles `source` into `outfile` whatever exists: the benchmark measures a rebuild with it. */
+function rebuildInto(source, outfile) {
+  return bundle(source, outfile);
+}
+
+module.exports = { buildScriptEntries, compiledEntry, rebuildInto };
+
+if (require.main === module) {
+  buildScriptEntries().then(
+    (entries) => process.stdout.write(`compiled ${entries.length} entry points to ${relative(ROOT, buildDir())}\n`),
+    (error) => {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
