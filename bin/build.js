@@ -4,7 +4,8 @@
  * packages it uses, so a command starts without compiling TypeScript and without resolving and
  * reading hundreds of module files. No type check (`npm run typecheck` does that).
  *
- * The fingerprint hashes every source file's path, size and modification time, tsconfig.json,
+ * The fingerprint hashes the path, size and modification time of every file under those
+ * directories (a bundle may inline JSON or text they hold), tsconfig.json,
  * the installed packages (package-lock.json and node_modules/.package-lock.json), this file and
  * esbuild's version: any edit, added or deleted file, or `npm install` gives a new directory,
  * so compiled code is never older than what it was built from.
@@ -38,7 +39,7 @@ function sourceFiles(dir, found = []) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) sourceFiles(path, found);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) found.push(path);
+    else found.push(path);
   }
   return found;
 }
