@@ -120,7 +120,7 @@ function loadAverage(): string {
 }
 
 function row(label: string, figure: string, target: string): string {
-  return `${label.padEnd(44)} ${figure.padEnd(58)} target ${target}\n`;
+  return `${label.padEnd(52)} ${figure.padEnd(56)} target ${target}\n`;
 }
 
 function seconds(ms: number): string {
