@@ -13,18 +13,9 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Consortium, Member } from './config';
 import { OperationalError, UsageError } from './errors';
+import { MiB, S3_LIMITS, offchainBucketNameOf } from './offchain-bucket';
 
-const MiB = 1024 * 1024;
-
-/** S3's multipart limits: at most 10,000 parts, each 5 MiB to 5 GiB except the last. */
-export const S3_LIMITS = {
-  maxParts: 10_000,
-  minPartSize: 5 * MiB,
-  maxPartSize: 5 * 1024 * MiB,
-  maxObjectSize: 5 * 1024 * 1024 * MiB,
-  maxKeyBytes: 1024,
-  maxBucketName: 63,
-} as const;
+export { S3_LIMITS, offchainBucketNameOf };
 
 /** The SDK's logger interface, saying nothing: every failure is reported by the command. */
 const SILENT_LOGGER = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -48,23 +39,6 @@ export const OFFCHAIN_USAGE = [
   '  verify  downloads KEY (the latest version, or --version-id) and checks it against the',
   '          anchored SHA-256: exit 0 intact, 3 tampered, 1 missing or failed, 2 bad usage',
 ].join('\n');
-
-/**
- * Deterministic, globally unique bucket name `<network>-<member>-offchain-<account>`, lower
- * case and at most 63 characters; a long network/member pair is shortened and keeps a hash
- * of the full pair so two long names never meet.
- */
-export function offchainBucketNameOf(networkName: string, memberName: string, accountId: string): string {
-  const suffix = `-offchain-${accountId}`;
-  const slug = `${networkName}-${memberName}`
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  const room = S3_LIMITS.maxBucketName - suffix.length;
-  if (slug.length <= room) return `${slug}${suffix}`;
-  const digest = createHash('sha256').update(`${networkName}\n${memberName}`).digest('hex').slice(0, 8);
-  return `${slug.slice(0, room - digest.length - 1).replace(/-+$/, '')}-${digest}${suffix}`;
-}
 
 /** The off-chain bucket of a member of the consortium. */
 export function offchainBucketName(consortium: Consortium, member: Member): string {

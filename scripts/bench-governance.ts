@@ -19,6 +19,7 @@ import { loadConsortium, type Member } from '../lib/config';
 import { recordInYamlFile } from '../lib/config/record';
 import { describeAction } from '../lib/governance/actions';
 import { capturingIo } from '../lib/output';
+import { PROJECT_ROOT } from '../lib/project-root';
 import { createJoiningMember, createNetworkAsFounder } from '../lib/rehearsal/stand-in-deploy';
 import { prepareWorkspace } from '../lib/rehearsal/workspace';
 import { startSimulator } from '../sim';
@@ -137,7 +138,7 @@ void runMain(async () => {
       );
     }
     const child = await childStatusMs(workspace, sim.endpoint, founder.accountId);
-    process.stdout.write(`status as a child process (node + tsx start-up included, as an operator runs it): ${child.toFixed(0)} ms\n`);
+    process.stdout.write(`status as a child process (node start-up included, as npm run status runs it): ${child.toFixed(0)} ms\n`);
     process.stdout.write(`simulator served ${sim.requestCount()} requests in all, setup included\n`);
   } finally {
     for (const client of clients.values()) client.destroy();
@@ -149,7 +150,8 @@ void runMain(async () => {
 /** Asynchronous on purpose: the simulator answers from this same process. */
 async function childStatusMs(workspace: string, endpoint: string, accountId: string): Promise<number> {
   const started = process.hrtime.bigint();
-  await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'status.ts'), '--member', 'member-01', '--json'], {
+  await promisify(execFile)(process.execPath, [join(PROJECT_ROOT, 'bin', 'run.js'), 'scripts/status.ts', '--member', 'member-01', '--json'], {
+    cwd: PROJECT_ROOT,
     env: { ...process.env, CONSORTIUM_DIR: workspace, AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN: endpoint, AWS_ACCESS_KEY_ID: accountId, AWS_SECRET_ACCESS_KEY: 'bench', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   return Number(process.hrtime.bigint() - started) / 1e6;

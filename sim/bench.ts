@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { EDITION_LIMITS } from '../lib/amb';
+import { PROJECT_ROOT } from '../lib/project-root';
 
 const GET_REQUESTS = 5000;
 const VOTE_REQUESTS = 5000;
@@ -114,8 +115,8 @@ interface SimulatorProcess {
 async function startSimulatorProcess(): Promise<SimulatorProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [require.resolve('tsx/cli'), join(__dirname, 'cli.ts'), '--port', '0'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    [join(PROJECT_ROOT, 'bin', 'run.js'), 'sim/cli.ts', '--port', '0'],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const exited = once(child, 'exit');
   const lines = createInterface({ input: child.stdout! });

@@ -19,12 +19,12 @@ import { matchNodesToPeers } from '../lib/network-status';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
 import { generateConsortium } from './helpers/generate-consortium';
 import { startSimulator, type RunningSimulator } from '../sim';
+import { RUN_ENTRY } from './helpers/run-entry';
 
 const ROOT = join(__dirname, '..');
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 
 function diagram(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
-  return spawnSync(process.execPath, [TSX, join(ROOT, 'scripts', 'diagram.ts'), ...args], {
+  return spawnSync(process.execPath, [RUN_ENTRY, join(ROOT, 'scripts', 'diagram.ts'), ...args], {
     cwd,
     env: { ...process.env, CONSORTIUM_DIR: '', ...env },
     encoding: 'utf8',
@@ -348,7 +348,7 @@ describe('--live against the AMB simulator', () => {
   /** The CLI in a child process, so the simulator in this one keeps serving. */
   const liveDiagram = (env: NodeJS.ProcessEnv) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [TSX, join(ROOT, 'scripts', 'diagram.ts'), '--live', '--stdout'], { cwd: ROOT, env: { ...process.env, ...env } });
+      const child = spawn(process.execPath, [RUN_ENTRY, join(ROOT, 'scripts', 'diagram.ts'), '--live', '--stdout'], { cwd: ROOT, env: { ...process.env, ...env } });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -8,11 +8,12 @@ import { UsageError } from '../lib/errors';
 import { formatMembersTable, memberRows, parseMembersArgs, type MemberRow } from '../lib/members';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
 import { generateConsortium } from './helpers/generate-consortium';
+import { RUN_ENTRY } from './helpers/run-entry';
 
 const ROOT = join(__dirname, '..');
 
 function members(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/members.ts', ...args], {
+  return spawnSync(process.execPath, [RUN_ENTRY, 'scripts/members.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, CONSORTIUM_DIR: '', ...env },
     encoding: 'utf8',

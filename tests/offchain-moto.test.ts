@@ -13,6 +13,7 @@ import { OperationalError } from '../lib/errors';
 import { offchainS3Client, offchainStoreOf, putDocument, verifyDocument } from '../lib/offchain';
 import { ConsortiumFixture } from './helpers/consortium-fixture';
 import { startMotoServer, type MotoServer } from './helpers/moto';
+import { RUN_ENTRY } from './helpers/run-entry';
 
 const ROOT = join(__dirname, '..');
 const MiB = 1024 * 1024;
@@ -37,7 +38,7 @@ function writeDocument(name: string, bytes: number): { path: string; hash: strin
 function offchainCli(args: string[], env: Record<string, string> = moto.env) {
   const childEnv: NodeJS.ProcessEnv = { ...savedEnv, ...env, CONSORTIUM_DIR: fixture.dir };
   delete childEnv.AWS_PROFILE;
-  return spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/offchain.ts', ...args], { cwd: ROOT, env: childEnv, encoding: 'utf8' });
+  return spawnSync(process.execPath, [RUN_ENTRY, 'scripts/offchain.ts', ...args], { cwd: ROOT, env: childEnv, encoding: 'utf8' });
 }
 
 const owner = 'bank';

@@ -4,13 +4,14 @@
  * and terraform validate accepts them against the local provider mirror.
  */
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { offchainBucketNameOf } from '../lib/offchain';
 import { OffchainStore, type OffchainStoreProps } from '../stacks/constructs/offchain-store';
 import { resources, single, type TerraformJson } from './helpers/synth';
-import { offlineTerraformEnv, requireTool } from './helpers/tools';
+import { initProviderOnce, offlineTerraformEnv, requireTool } from './helpers/tools';
 
 const OWNER = '444455556666';
 const READERS = ['111122223333', '222233334444'];
@@ -151,10 +152,15 @@ test('tags the bucket and the key with the given tags and the bucket name', () =
   }
 });
 
-test('terraform validate accepts the store with readers and Object Lock, offline', () => {
+test('terraform validate accepts the store with readers and Object Lock, offline', async () => {
   requireTool('terraform', ['version']);
-  const dir = join(Testing.fullSynth(stackOf({ ...BASE, objectLockDays: 30, tags: { owner: 'ops' } })), 'stacks', 'offchain');
-  const env = offlineTerraformEnv();
-  execFileSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env, stdio: 'pipe' });
-  expect(execFileSync('terraform', ['validate', '-no-color'], { cwd: dir, env, encoding: 'utf8' })).toContain('Success! The configuration is valid.');
+  const outdir = Testing.fullSynth(stackOf({ ...BASE, objectLockDays: 30, tags: { owner: 'ops' } }));
+  try {
+    const dir = join(outdir, 'stacks', 'offchain');
+    const env = offlineTerraformEnv();
+    await initProviderOnce([dir], outdir, env);
+    expect(execFileSync('terraform', ['validate', '-no-color'], { cwd: dir, env, encoding: 'utf8' })).toContain('Success! The configuration is valid.');
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 });

@@ -4,11 +4,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsortiumFixture } from './helpers/consortium-fixture';
+import { RUN_ENTRY } from './helpers/run-entry';
 
 const ROOT = join(__dirname, '..');
 
 function synth(env: NodeJS.ProcessEnv) {
-  return spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'stacks/main.ts'], {
+  return spawnSync(process.execPath, [RUN_ENTRY, 'stacks/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
     encoding: 'utf8',

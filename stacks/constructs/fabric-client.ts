@@ -10,6 +10,7 @@ import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AMB_ARNS, partitionOf, tlsChainObject } from '../../lib/amb';
 import type { FabricClient as FabricClientConfig } from '../../lib/config';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
 /** AWS's public SSM parameter that always names the latest Amazon Linux 2023 x86_64 AMI. */
 export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
@@ -36,7 +37,7 @@ export const SESSION_MANAGER_STATEMENTS: DataAwsIamPolicyDocumentStatement[] = [
 ];
 
 /** The boot script, a Terraform template rendered by templatefile() at plan time. */
-export const USER_DATA_TEMPLATE = join(__dirname, '..', 'templates', 'fabric-client-user-data.sh.tpl');
+export const USER_DATA_TEMPLATE = join(PROJECT_ROOT, 'stacks', 'templates', 'fabric-client-user-data.sh.tpl');
 
 /**
  * What an imported client (client.instanceId) keeps as it is: each of these would make

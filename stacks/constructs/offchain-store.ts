@@ -10,7 +10,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { offchainBucketNameOf } from '../../lib/offchain';
+import { offchainBucketNameOf } from '../../lib/offchain-bucket';
 
 export interface OffchainStoreProps {
   /** AMB member name of the owner; part of the bucket name. */

@@ -17,6 +17,7 @@ import { startSimulator, type RunningSimulator, type SimulatorOptions } from '..
 import { acceptInvitation } from '../../scripts/accept-invitation';
 import { sync } from '../../scripts/sync';
 import { SAMPLE_DIR } from './consortium-fixture';
+import { RUN_ENTRY } from './run-entry';
 
 export const ROOT = join(__dirname, '..', '..');
 export const CREATION_DELAY_MS = 60_000;
@@ -96,7 +97,7 @@ export class GovernanceSim {
 
   /** Runs a script as a child process with the member's account as credentials and the simulator as endpoint. */
   runChild(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, onSpawn?: (kill: () => void) => void): Promise<ChildRun> {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'scripts', script), ...args], {
+    const child = spawn(process.execPath, [RUN_ENTRY, join(ROOT, 'scripts', script), ...args], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,

@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 /** Fails (never skips) when a tool the tests rely on is not installed. */
 export function requireTool(command: string, versionArgs: string[] = ['--version']): void {
@@ -27,4 +28,23 @@ export function offlineTerraformEnv(): NodeJS.ProcessEnv {
 
 export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
   return execFileSync(command, args, { ...options, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * Readies synthesized stacks for `terraform validate` with one `terraform init` for all: the
+ * provider they require (the first stack's `required_providers`; all ask for hashicorp/aws
+ * 5.100.0) is installed once in `<workDir>/provider`, and each stack gets a link to its
+ * `.terraform` and a copy of its lock file. An init per stack would hash the 675 MB provider
+ * binary again each time, seconds of CPU on a busy machine.
+ */
+export async function initProviderOnce(stackDirs: readonly string[], workDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const provider = join(workDir, 'provider');
+  mkdirSync(provider, { recursive: true });
+  const { required_providers } = JSON.parse(readFileSync(join(stackDirs[0], 'cdk.tf.json'), 'utf8')).terraform;
+  writeFileSync(join(provider, 'providers.tf.json'), JSON.stringify({ terraform: { required_providers } }));
+  await promisify(execFile)('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: provider, env });
+  for (const dir of stackDirs) {
+    symlinkSync(join(provider, '.terraform'), join(dir, '.terraform'));
+    copyFileSync(join(provider, '.terraform.lock.hcl'), join(dir, '.terraform.lock.hcl'));
+  }
 }

@@ -47,6 +47,12 @@ beforeAll(async () => {
 });
 afterAll(() => simulator?.stop());
 
+/**
+ * 16 aws CLI runs of 1-2 s of CPU each (botocore loads its models): 30 s on a quiet
+ * 2-core machine, over 5 minutes on one whose load is 25.
+ */
+const AWS_CLI_FLOW_TIMEOUT_MS = 15 * 60_000;
+
 it('serves a consortium from founding to a tagged peer node to the aws CLI, which parses every answer', async () => {
   const admin = JSON.stringify({ Fabric: { AdminUsername: 'admin', AdminPassword: 'Cli1Password' } });
   const created = await awsJson(FOUNDER, [
@@ -113,4 +119,4 @@ it('serves a consortium from founding to a tagged peer node to the aws CLI, whic
 
   const missing = await aws(FOUNDER, ['get-network', '--network-id', 'n-AAAAAAAAAAAAAAAAAAAAAAAAAA']);
   expect(missing.stderr).toContain('(ResourceNotFoundException) when calling the GetNetwork operation');
-});
+}, AWS_CLI_FLOW_TIMEOUT_MS);

@@ -9,9 +9,9 @@ import { createInterface } from 'node:readline';
 import { UsageError } from '../../lib/errors';
 import { DEFAULT_PORT, parseCliArgs } from '../../sim/cli-args';
 import { account, createNetworkInput } from './helpers/sdk';
+import { RUN_ENTRY } from '../helpers/run-entry';
 
 const ROOT = join(__dirname, '..', '..');
-const TSX = require.resolve('tsx/cli');
 
 describe('command-line options', () => {
   it('defaults to port 4510, state in memory and no faults', () => {
@@ -89,7 +89,7 @@ describe('npm run sim', () => {
   });
 
   it('prints the usage and exits 0 on --help', () => {
-    const result = spawnSync(process.execPath, [TSX, 'sim/cli.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [RUN_ENTRY, 'sim/cli.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('--state FILE');
   });
@@ -103,7 +103,7 @@ describe('npm run sim', () => {
 
     /** Starts the CLI on a free loopback port and resolves with its endpoint once it listens. */
     async function launch(stateFile: string): Promise<{ endpoint: string; child: ChildProcess }> {
-      const child = spawn(process.execPath, [TSX, 'sim/cli.ts', '--port', '0', '--state', stateFile], {
+      const child = spawn(process.execPath, [RUN_ENTRY, 'sim/cli.ts', '--port', '0', '--state', stateFile], {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'inherit'],
       });

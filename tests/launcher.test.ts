@@ -1,0 +1,78 @@
+/**
+ * bin/run.js and bin/build.js, on a throw-away project of two entry points: the compiled code
+ * is never older than its sources, and an entry point's main block runs only in its own run.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+let project: string;
+
+function write(path: string, text: string): void {
+  writeFileSync(join(project, path), text);
+}
+
+function run(entry: string, ...args: string[]) {
+  return spawnSync(process.execPath, ['bin/run.js', entry, ...args], { cwd: project, encoding: 'utf8' });
+}
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'launcher-'));
+  cpSync(join(ROOT, 'bin'), join(project, 'bin'), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
+  write('package.json', JSON.stringify({ name: 'launcher-test', private: true, scripts: { greet: 'node bin/run.js scripts/greet.ts' } }));
+  write('tsconfig.json', '{}');
+  for (const dir of ['lib', 'stacks', 'scripts', 'sim']) mkdirSync(join(project, dir));
+  write('lib/greeting.ts', "export const greeting: string = 'hello';\n");
+  write('scripts/shout.ts', "import { greeting } from '../lib/greeting';\nexport const shout = (name: string): string => `${greeting} ${name}`.toUpperCase();\nif (require.main === module) process.stdout.write('shout main ran\\n');\n");
+  write('scripts/greet.ts', "import { shout } from './shout';\nif (require.main === module) process.stdout.write(`${shout(process.argv[2])}\\n`);\n");
+});
+
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+test('runs an entry point with its arguments, and the main block of an entry point it imports does not run', () => {
+  const result = run('scripts/greet.ts', 'bank');
+  expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({ status: 0, stdout: 'HELLO BANK\n', stderr: '' });
+  expect(run('scripts/shout.ts').stdout).toBe('shout main ran\n');
+});
+
+test('an edited source is compiled again before it runs, never run stale', () => {
+  expect(run('scripts/greet.ts', 'bank').stdout).toBe('HELLO BANK\n');
+  write('lib/greeting.ts', "export const greeting: string = 'goodbye';\n");
+  // Same size as before is not enough to hide the edit: the modification time differs too.
+  utimesSync(join(project, 'lib/greeting.ts'), new Date(), new Date(Date.now() + 5_000));
+  expect(run('scripts/greet.ts', 'bank').stdout).toBe('GOODBYE BANK\n');
+});
+
+test('a deleted source is noticed: its importer fails instead of running the old build', () => {
+  write('scripts/lonely.ts', "import { greeting } from '../lib/gone';\nprocess.stdout.write(`${greeting}\\n`);\n");
+  write('lib/gone.ts', "export const greeting = 'still here';\n");
+  expect(run('scripts/lonely.ts').stdout).toBe('still here\n');
+  rmSync(join(project, 'lib/gone.ts'));
+  const result = run('scripts/lonely.ts');
+  expect(result.status).toBe(1);
+  expect(result.stderr).toMatch(/could not compile scripts\/lonely\.ts: .*Could not resolve "\.\.\/lib\/gone"/s);
+});
+
+test('refuses an entry-point check it cannot compile away, naming the file', () => {
+  write('scripts/odd.ts', "export const odd = 1;\nif (module === require.main) process.stdout.write('odd main ran\\n');\n");
+  write('scripts/uses-odd.ts', "import { odd } from './odd';\nprocess.stdout.write(`${odd}\\n`);\n");
+  const result = run('scripts/uses-odd.ts');
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('scripts/odd.ts: write the entry-point check as `if (require.main === module)`');
+});
+
+test('exits 2 with usage for a path outside the entry-point directories or a missing file', () => {
+  expect(run('README.md')).toMatchObject({ status: 2, stderr: expect.stringMatching(/^usage: node bin\/run\.js/) });
+  expect(run('scripts/missing.ts')).toMatchObject({ status: 2, stderr: 'node bin/run.js: scripts/missing.ts does not exist\n' });
+});
+
+test('npm\'s prepare step builds every entry point an npm script runs, into one directory per source state', () => {
+  const result = spawnSync(process.execPath, ['bin/build.js'], { cwd: project, encoding: 'utf8' });
+  expect(result.status).toBe(0);
+  expect(result.stdout).toMatch(/^compiled 1 entry points to dist\/[0-9a-f]{16}\n$/);
+  const build = result.stdout.trim().split('/').pop()!;
+  expect(readdirSync(join(project, 'dist', build, 'scripts'))).toContain('greet.js');
+});
