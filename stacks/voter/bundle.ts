@@ -14,7 +14,8 @@ import { PROJECT_ROOT } from '../../lib/project-root';
 import { SETTINGS_FILE, type VoterSettings } from './handler';
 import { zip } from './zip';
 
-const BUILD_OPTIONS: BuildOptions = {
+/** How esbuild builds the voter: the same options build it afresh and key the cache. */
+export const VOTER_BUILD_OPTIONS: BuildOptions = {
   absWorkingDir: PROJECT_ROOT,
   entryPoints: ['stacks/voter/index.ts'],
   bundle: true,
@@ -30,7 +31,7 @@ const BUILD_OPTIONS: BuildOptions = {
 
 /**
  * Built bundles, `voter-<key>.js`, and `inputs.json`, the files the last build read. The key
- * hashes esbuild's version, BUILD_OPTIONS, tsconfig.json, the content of every project source
+ * hashes esbuild's version, VOTER_BUILD_OPTIONS, tsconfig.json, the content of every project source
  * the bundle includes and the name and version of every package it draws from, so a bundle is
  * reused only when building again would give the same bytes.
  */
@@ -63,7 +64,7 @@ function cachedBundle(): Buffer | undefined {
 function buildAndCache(): Buffer {
   // Loaded here, on a cache miss only: most synths never need esbuild.
   const { buildSync, version } = require('esbuild') as typeof import('esbuild');
-  const result = buildSync({ ...BUILD_OPTIONS, metafile: true });
+  const result = buildSync({ ...VOTER_BUILD_OPTIONS, metafile: true });
   const [output] = result.outputFiles ?? [];
   if (!output) throw new Error('esbuild wrote no voter bundle');
   const bundle = Buffer.from(output.contents);
@@ -78,7 +79,7 @@ function buildAndCache(): Buffer {
 /** 32 hex digits over everything that decides the bundle's bytes; see BUNDLE_CACHE_DIR. */
 function bundleKey(inputs: readonly string[], esbuildVersion = installedEsbuildVersion()): string {
   const hash = createHash('sha256');
-  hash.update(`esbuild ${esbuildVersion}\n${JSON.stringify(BUILD_OPTIONS)}\n`);
+  hash.update(`esbuild ${esbuildVersion}\n${JSON.stringify(VOTER_BUILD_OPTIONS)}\n`);
   hash.update(readFileSync(join(PROJECT_ROOT, 'tsconfig.json')));
   const packages = new Set<string>();
   for (const input of inputs) {
