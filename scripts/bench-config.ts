@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConsortium } from '../lib/config';
 import { runMain } from '../lib/cli';
+import { PROJECT_ROOT } from '../lib/project-root';
 
 const SIZES = [10_000, 20_000, 40_000];
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const SAMPLE = join(__dirname, '..', 'members');
+const SAMPLE = join(PROJECT_ROOT, 'members');
 
 /** A member file with `entries` tags (each one mapping entry), plus the same number of unknown top-level keys. */
 function memberText(entries: number): string {
