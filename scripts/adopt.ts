@@ -104,7 +104,11 @@ export async function executeAdopt(argv: readonly string[], environment: AdoptEn
   const client = environment.client ?? createAmbClient({ region });
   try {
     const networkId = await chooseNetwork(client, args, rawConsortium, consortiumFile);
-    const network = await out.during(`reading network ${networkId}`, () => readNetworkRecord(client, networkId, { actingAs: { name, accountId: rawMember?.accountId ?? 'of the member' } }));
+    const network = await out.during(`reading network ${networkId}`, () => readNetworkRecord(client, networkId).catch((error: unknown) => {
+      throw (error as Error).cause instanceof Error && (error as Error & { cause: Error }).cause.name === 'AccessDeniedException'
+        ? new OperationalError(`the account of these credentials has no member in network ${networkId}: act with the credentials of ${name} (account ${rawMember?.accountId ?? 'of the member'}), or accept the invitation and deploy first`, { cause: error })
+        : error;
+    }));
     const owned = await out.during(`finding the member these credentials own in ${networkId}`, () => ownedMember(client, networkId, name));
     const nodes = await out.during(`listing the nodes of ${owned.id}`, () => listNodes(client, networkId, owned.id));
     const input = { network, member: owned, nodes, consortiumSource: consortium.source, consortium: rawConsortium, memberSource: member?.source, memberRaw: rawMember };

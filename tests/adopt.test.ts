@@ -171,7 +171,7 @@ ledger:
 `);
     expect(run.result?.remaining.map((line) => line.replace(workspace, 'members'))).toEqual([
       'members/filmmaker.yaml:6:1 deployRoleArn: is required but missing (allowed: arn:aws:iam::<account>:role/<name>)',
-      'members/filmmaker.yaml:6:1 vpc: is required but missing (allowed: a mapping with cidr, availabilityZones, vpcId, subnetIds)',
+      'members/filmmaker.yaml:6:1 vpc: is required but missing (allowed: a mapping with cidr, availabilityZones, vpcId, subnetIds, flowLogs)',
     ]);
 
     const before = snapshot();
@@ -206,6 +206,16 @@ peers:
 client:
   instanceType: t3.small
   subnet: private
+  fabricCaVersion: 1.5.21
+  # Archives this member checked and copied into its own bucket, pinned by their SHA-256
+  # (README: "Pinning the Fabric archives"). The client installs nothing unpinned.
+  archives:
+    fabric:
+      url: s3://bank-fabric-archives-444455556666/fabric-2.2.15-linux-amd64.tar.xz
+      sha256: fa31fb381071daa6ac183a4aaa4637e0a733da2ee0128a551e5c5875a28cc61b
+    fabricCa:
+      url: s3://bank-fabric-archives-444455556666/fabric-ca-1.5.21-linux-amd64.tar.xz
+      sha256: 56c35edef5cd1e82c23e536e096f1b0e811f4e5bf7aae124c2db1b6656e64d4a
 logging:
   ca: true
   peer: true
@@ -301,7 +311,7 @@ describe('refusals leave every file as it was', () => {
     const run = await refused(() => writeFileSync(file('bank.yaml'), read('bank.yaml').replace(`nodeId: ${bankNodes[0]}`, `nodeId: ${founderNodes[0]}`)), 'bank', []);
     expect(run.exitCode).toBe(2);
     expect(run.error?.message.replaceAll(workspace, 'members')).toBe(
-      `members/bank.yaml:40:15 ledger.peers[0].nodeId: node ${founderNodes[0]} is not a node of member ${bankId} (bank) (allowed: one of ${bankNodes.join(', ')})`,
+      `members/bank.yaml:50:15 ledger.peers[0].nodeId: node ${founderNodes[0]} is not a node of member ${bankId} (bank) (allowed: one of ${bankNodes.join(', ')})`,
     );
   });
 });
