@@ -7,7 +7,7 @@
  * members/) with the recorded ids stripped; the user's files are never touched. Exits 0 only
  * when the final network matches the config.
  */
-import type { ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
+import { GetMemberCommand, GetNodeCommand, paginateListNodes, type ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../sim';
 import { createAmbClient, type RetryPolicy } from '../lib/amb-client';
@@ -20,7 +20,9 @@ import { OperationalError, UsageError } from '../lib/errors';
 import { actionKeysOf, actionsOfDescription } from '../lib/governance/actions';
 import { proposer } from '../lib/members';
 import { capturingIo, processIo, Reporter, type Io } from '../lib/output';
-import { createJoiningMember, createNetworkAsFounder, createPeers, memberStatus, nodeStatus } from '../lib/rehearsal/stand-in-deploy';
+import { createJoiningMember, createNetworkAsFounder, createPeers, memberStatus, nodeStatus, type AdminPasswords } from '../lib/rehearsal/stand-in-deploy';
+import { fabricBinaries } from '../sim/fabric/binaries';
+import { enrollAdmin, peerChannels } from '../sim/fabric/client';
 import { disposeWorkspace, prepareWorkspace } from '../lib/rehearsal/workspace';
 import { acceptInvitation, type AcceptResult } from './accept-invitation';
 import { configureLogging, type LoggingResult } from './configure-logging';
@@ -40,6 +42,12 @@ export interface RehearsalOptions {
   readonly io: Io;
   /** Keep the working copy and say where it is. @default false */
   readonly keepWorkspace?: boolean;
+  /**
+   * Real Fabric 2.2 behind the simulator (`--fabric`): the rehearsal then ends by enrolling
+   * each remaining member's admin from its CA and asking every peer for its channels.
+   * @default false
+   */
+  readonly fabric?: boolean;
 }
 
 export interface TimelineEntry {
@@ -50,6 +58,14 @@ export interface TimelineEntry {
   readonly detail: string;
   /** Times the step was run again after an operational failure (each run is idempotent). */
   readonly reruns: number;
+}
+
+/** One member's Fabric at the end of a rehearsal with real Fabric. */
+export interface FabricCheck {
+  readonly member: string;
+  readonly adminEnrolled: boolean;
+  /** Node ids whose peer answered `peer channel list`. */
+  readonly peersAnswering: readonly string[];
 }
 
 export interface RehearsalSummary {
@@ -63,6 +79,8 @@ export interface RehearsalSummary {
   readonly proposalsPerAction: Readonly<Record<string, number>>;
   readonly apiCalls: number;
   readonly callsByOperation: Readonly<Record<string, number>>;
+  /** With `fabric`: per remaining member, its enrolled admin and the peers that answered. */
+  readonly fabric?: readonly FabricCheck[];
   /** Why the rehearsal failed; empty when the final network matches the config. */
   readonly problems: readonly string[];
   readonly ok: boolean;
@@ -72,6 +90,8 @@ export interface RehearsalSummary {
 const CREATION_DELAY_MS = 30 * 60_000;
 /** On loopback against the simulator there is no service to spare: retry fast and often, so injected faults are absorbed. */
 const SIMULATOR_RETRY: RetryPolicy = { maxAttempts: 12, baseDelayMs: 10, maxDelayMs: 250 };
+/** Real-time bound on a wait for real Fabric processes to come up. */
+const FABRIC_READY_LIMIT_MS = 180_000;
 /** Extra runs of a step whose retries ran out: re-running is safe by design. */
 const STEP_RERUNS = 2;
 
@@ -80,7 +100,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   const removed = chooseRemoval(source, options.remove);
   const workspace = prepareWorkspace(options.sourceDir);
   const progress = new Reporter(options.io, false);
-  const sim = await startSimulator({ nodeCreationDelayMs: CREATION_DELAY_MS, faults: options.faults });
+  const sim = await startSimulator({ nodeCreationDelayMs: CREATION_DELAY_MS, faults: options.faults, fabric: options.fabric });
+  const adminPasswords: AdminPasswords = new Map();
   let advancedMs = 0;
   const simNow = () => new Date(Date.now() + advancedMs);
   const advance = (ms: number) => {
@@ -128,10 +149,13 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     }
   }
 
+  /** Polls with the simulated clock moving on; with real Fabric also in real time, while its processes start. */
   async function waitUntil(what: string, check: () => Promise<boolean>): Promise<void> {
-    for (let polls = 0; polls < 4; polls++) {
+    const deadline = Date.now() + FABRIC_READY_LIMIT_MS;
+    for (let polls = 0; polls < 4 || (options.fabric && Date.now() < deadline); polls++) {
       if (await check()) return;
-      advance(CREATION_DELAY_MS);
+      if (polls < 4) advance(CREATION_DELAY_MS);
+      else await new Promise((resolve) => setTimeout(resolve, 250));
     }
     throw new OperationalError(`the simulator never reported ${what}`);
   }
@@ -141,7 +165,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     const founderClient = clientFor(founder, load());
     let networkId = '';
     await step(founder.name, 'deploy (stand-in: CreateNetwork, CreateNode)', async () => {
-      const created = await createNetworkAsFounder(founderClient, load(), founder, workspace);
+      const created = await createNetworkAsFounder(founderClient, load(), founder, workspace, adminPasswords);
       networkId = created.networkId;
       await waitUntil(`${founder.name} AVAILABLE`, async () => (await memberStatus(founderClient, networkId, created.memberId)) === 'AVAILABLE');
       const nodes = await createPeers(founderClient, networkId, created.memberId, founder);
@@ -159,7 +183,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       await step(invitee.name, 'deploy (stand-in: CreateMember, CreateNode)', async () => {
         const member = memberOf(invitee.name);
         const client = clientFor(member, load());
-        const memberId = await createJoiningMember(client, networkId, member);
+        const memberId = await createJoiningMember(client, networkId, member, adminPasswords);
         await waitUntil(`${member.name} AVAILABLE`, async () => (await memberStatus(client, networkId, memberId)) === 'AVAILABLE');
         const nodes = await createPeers(client, networkId, memberId, member);
         await waitUntil(`${member.name}'s peers AVAILABLE`, async () => (await Promise.all(nodes.map((node) => nodeStatus(client, networkId, memberId, node)))).every((state) => state === 'AVAILABLE'));
@@ -193,6 +217,21 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     const proposalsPerAction = countProposals(final);
     for (const [key, count] of Object.entries(proposalsPerAction)) if (count !== 1) problems.push(`${count} proposals for ${key}`);
     for (const item of final.drift) problems.push(`drift: ${item.subject}: ${item.problem}`);
+    let fabric: FabricCheck[] | undefined;
+    if (options.fabric && sim.fabric) {
+      const tlsChainFile = sim.fabric.tlsChainFile;
+      const checks: FabricCheck[] = [];
+      fabric = checks;
+      for (const member of load().members.filter((candidate) => !candidate.removed && candidate.memberId)) {
+        const client = clientFor(member, load());
+        await step(member.name, 'Fabric: enroll the admin, ask every peer', async () => {
+          const checked = await checkFabric(client, networkId, member, adminPasswords.get(member.name)!, tlsChainFile, workspace);
+          checks.push(checked);
+          if (!checked.adminEnrolled || checked.peersAnswering.length !== member.peers.length) problems.push(`Fabric: ${member.name}: ${checked.peersAnswering.length} of ${member.peers.length} peers answered`);
+          return `admin ${member.adminUsername} enrolled; ${checked.peersAnswering.length} peer${checked.peersAnswering.length === 1 ? '' : 's'} answering`;
+        });
+      }
+    }
     return {
       sourceDir: options.sourceDir,
       workspace: options.keepWorkspace ? workspace : undefined,
@@ -203,6 +242,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       proposalsPerAction,
       apiCalls: sim.requestCount(),
       callsByOperation: sim.requestsByOperation(),
+      fabric,
       problems,
       ok: problems.length === 0,
     };
@@ -243,6 +283,27 @@ function countProposals(final: StatusResult): Record<string, number> {
     for (const key of actions ? actionKeysOf(actions) : [`unrecognised:${proposal.id}`]) counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
+}
+
+/**
+ * As the member's Fabric client would: its admin enrolled from the CA that GetMember names,
+ * then `peer channel list` against each AVAILABLE node's PeerEndpoint. Errors propagate.
+ */
+async function checkFabric(client: ManagedBlockchainClient, networkId: string, member: Member, adminPassword: string, tlsChainFile: string, workspace: string): Promise<FabricCheck> {
+  const memberId = member.memberId!;
+  const binaries = fabricBinaries();
+  const { Member: described } = await client.send(new GetMemberCommand({ NetworkId: networkId, MemberId: memberId }));
+  const mspDir = join(workspace, '.fabric-clients', member.name, 'admin-msp');
+  await enrollAdmin(binaries, { caEndpoint: described!.FrameworkAttributes!.Fabric!.CaEndpoint!, adminUsername: member.adminUsername, adminPassword, tlsChainFile, mspDir });
+  const peersAnswering: string[] = [];
+  for await (const page of paginateListNodes({ client }, { NetworkId: networkId, MemberId: memberId, Status: 'AVAILABLE' })) {
+    for (const node of page.Nodes ?? []) {
+      const { Node } = await client.send(new GetNodeCommand({ NetworkId: networkId, MemberId: memberId, NodeId: node.Id! }));
+      await peerChannels(binaries, { memberId, mspDir, peerEndpoint: Node!.FrameworkAttributes!.Fabric!.PeerEndpoint!, tlsChainFile });
+      peersAnswering.push(node.Id!);
+    }
+  }
+  return { member: member.name, adminEnrolled: true, peersAnswering };
 }
 
 /** Runs in `finally`: a simulator that fails to stop must not hide the rehearsal's own error. */
@@ -290,8 +351,9 @@ const REHEARSE: CommandSpec = {
     'server-error-rate': { type: 'number', placeholder: 'SHARE', description: 'share of requests (0-1) answered with a 500', default: 0 },
     seed: { type: 'number', placeholder: 'N', description: 'seed of the injected faults', default: 1 },
     keep: { type: 'boolean', description: 'keep the working copy of the consortium and print its path' },
+    fabric: { type: 'boolean', description: 'run real Hyperledger Fabric 2.2 behind the simulator and end by enrolling every admin and asking every peer (needs npm run fabric:install)' },
   },
-  examples: ['npm run rehearse', 'npm run rehearse -- --remove bank --json', 'CONSORTIUM_DIR=path/to/members npm run rehearse -- --throttle-rate 0.3 --server-error-rate 0.05'],
+  examples: ['npm run rehearse', 'npm run rehearse -- --fabric', 'npm run rehearse -- --remove bank --json', 'CONSORTIUM_DIR=path/to/members npm run rehearse -- --throttle-rate 0.3 --server-error-rate 0.05'],
 };
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -310,6 +372,7 @@ async function main(argv: readonly string[]): Promise<void> {
     faults: { throttleRate, serverErrorRate, seed: Number(args.flags.seed) },
     io,
     keepWorkspace: args.flags.keep === true,
+    fabric: args.flags.fabric === true,
   });
   const out = new Reporter(io, args.json);
   out.result(summary);
