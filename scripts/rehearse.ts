@@ -31,10 +31,12 @@ import { proposer } from '../lib/members';
 import { capturingIo, processIo, Reporter, type Io } from '../lib/output';
 import { adoptedResourcesDeclared, type SynthesizedStack } from '../lib/rehearsal/adoption-check';
 import { inviteInConsole, joinInConsole, type ConsoleMember } from '../lib/rehearsal/console';
-import { createJoiningMember, createNetworkAsFounder, createPeers, memberStatus, nodeStatus } from '../lib/rehearsal/stand-in-deploy';
+import { createJoiningMember, createNetworkAsFounder, createPeers, memberStatus, nodeStatus, type AdminPasswords } from '../lib/rehearsal/stand-in-deploy';
 import { nodeLogicalId } from '../stacks/ledger-template';
 import { MemberStack } from '../stacks/member-stack';
 import { executeAdopt, type AdoptResult } from './adopt';
+import { fabricBinaries } from '../sim/fabric/binaries';
+import { enrollAdmin, peerChannels } from '../sim/fabric/client';
 import { disposeWorkspace, prepareWorkspace } from '../lib/rehearsal/workspace';
 import { acceptInvitation, type AcceptResult } from './accept-invitation';
 import { configureLogging, type LoggingResult } from './configure-logging';
@@ -59,6 +61,11 @@ export interface RehearsalOptions {
    * them, instead of the founder's deploy. @default false
    */
   readonly adopt?: boolean;
+   * Real Fabric 2.2 behind the simulator (`--fabric`): the rehearsal then ends by enrolling
+   * each remaining member's admin from its CA and asking every peer for its channels.
+   * @default false
+   */
+  readonly fabric?: boolean;
 }
 
 export interface TimelineEntry {
@@ -69,6 +76,14 @@ export interface TimelineEntry {
   readonly detail: string;
   /** Times the step was run again after an operational failure (each run is idempotent). */
   readonly reruns: number;
+}
+
+/** One member's Fabric at the end of a rehearsal with real Fabric. */
+export interface FabricCheck {
+  readonly member: string;
+  readonly adminEnrolled: boolean;
+  /** Node ids whose peer answered `peer channel list`. */
+  readonly peersAnswering: readonly string[];
 }
 
 export interface RehearsalSummary {
@@ -84,6 +99,8 @@ export interface RehearsalSummary {
   readonly callsByOperation: Readonly<Record<string, number>>;
   /** Members created through the API and adopted (--adopt); empty otherwise. */
   readonly adopted: readonly string[];
+  /** With `fabric`: per remaining member, its enrolled admin and the peers that answered. */
+  readonly fabric?: readonly FabricCheck[];
   /** Why the rehearsal failed; empty when the final network matches the config. */
   readonly problems: readonly string[];
   readonly ok: boolean;
@@ -93,6 +110,8 @@ export interface RehearsalSummary {
 const CREATION_DELAY_MS = 30 * 60_000;
 /** On loopback against the simulator there is no service to spare: retry fast and often, so injected faults are absorbed. */
 const SIMULATOR_RETRY: RetryPolicy = { maxAttempts: 12, baseDelayMs: 10, maxDelayMs: 250 };
+/** Real-time bound on a wait for real Fabric processes to come up. */
+const FABRIC_READY_LIMIT_MS = 180_000;
 /** Extra runs of a step whose retries ran out: re-running is safe by design. */
 const STEP_RERUNS = 2;
 
@@ -102,7 +121,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
   const removed = chooseRemoval(source, options.remove, adoptedNames);
   const workspace = prepareWorkspace(options.sourceDir);
   const progress = new Reporter(options.io, false);
-  const sim = await startSimulator({ nodeCreationDelayMs: CREATION_DELAY_MS, faults: options.faults });
+  const sim = await startSimulator({ nodeCreationDelayMs: CREATION_DELAY_MS, faults: options.faults, fabric: options.fabric });
+  const adminPasswords: AdminPasswords = new Map();
   let advancedMs = 0;
   const simNow = () => new Date(Date.now() + advancedMs);
   const advance = (ms: number) => {
@@ -150,10 +170,13 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     }
   }
 
+  /** Polls with the simulated clock moving on; with real Fabric also in real time, while its processes start. */
   async function waitUntil(what: string, check: () => Promise<boolean>): Promise<void> {
-    for (let polls = 0; polls < 4; polls++) {
+    const deadline = Date.now() + FABRIC_READY_LIMIT_MS;
+    for (let polls = 0; polls < 4 || (options.fabric && Date.now() < deadline); polls++) {
       if (await check()) return;
-      advance(CREATION_DELAY_MS);
+      if (polls < 4) advance(CREATION_DELAY_MS);
+      else await new Promise((resolve) => setTimeout(resolve, 250));
     }
     throw new OperationalError(`the simulator never reported ${what}`);
   }
@@ -168,7 +191,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     const founderClient = clientFor(founder, load());
     let networkId = '';
     await step(founder.name, 'deploy (stand-in: CreateNetwork, CreateNode)', async () => {
-      const created = await createNetworkAsFounder(founderClient, load(), founder, workspace);
+      const created = await createNetworkAsFounder(founderClient, load(), founder, workspace, adminPasswords);
       networkId = created.networkId;
       await waitUntil(`${founder.name} AVAILABLE`, async () => (await memberStatus(founderClient, networkId, created.memberId)) === 'AVAILABLE');
       const nodes = await createPeers(founderClient, networkId, created.memberId, founder);
@@ -266,7 +289,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       await step(invitee.name, 'deploy (stand-in: CreateMember, CreateNode)', async () => {
         const member = memberOf(invitee.name);
         const client = clientFor(member, load());
-        const memberId = await createJoiningMember(client, networkId, member);
+        const memberId = await createJoiningMember(client, networkId, member, adminPasswords);
         await waitUntil(`${member.name} AVAILABLE`, async () => (await memberStatus(client, networkId, memberId)) === 'AVAILABLE');
         const nodes = await createPeers(client, networkId, memberId, member);
         await waitForMember(client, member.name, networkId, memberId, nodes);
@@ -300,6 +323,21 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     const proposalsPerAction = countProposals(final);
     for (const [key, count] of Object.entries(proposalsPerAction)) if (count !== 1) problems.push(`${count} proposals for ${key}`);
     for (const item of final.drift) problems.push(`drift: ${item.subject}: ${item.problem}`);
+    let fabric: FabricCheck[] | undefined;
+    if (options.fabric && sim.fabric) {
+      const tlsChainFile = sim.fabric.tlsChainFile;
+      const checks: FabricCheck[] = [];
+      fabric = checks;
+      for (const member of load().members.filter((candidate) => !candidate.removed && candidate.memberId)) {
+        const client = clientFor(member, load());
+        await step(member.name, 'Fabric: enroll the admin, ask every peer', async () => {
+          const checked = await checkFabric(client, networkId, member, adminPasswords.get(member.name)!, tlsChainFile, workspace);
+          checks.push(checked);
+          if (!checked.adminEnrolled || checked.peersAnswering.length !== member.peers.length) problems.push(`Fabric: ${member.name}: ${checked.peersAnswering.length} of ${member.peers.length} peers answered`);
+          return `admin ${member.adminUsername} enrolled; ${checked.peersAnswering.length} peer${checked.peersAnswering.length === 1 ? '' : 's'} answering`;
+        });
+      }
+    }
     return {
       sourceDir: options.sourceDir,
       workspace: options.keepWorkspace ? workspace : undefined,
@@ -311,6 +349,9 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       apiCalls: sim.requestCount(),
       callsByOperation: sim.requestsByOperation(),
       adopted: adoptedNames,
+      fabric,
+
+  examples: ['npm run rehearse', 'npm run rehearse -- --adopt', 'npm run rehearse -- --fabric', 'npm run rehearse -- --remove bank --json', 'CONSORTIUM_DIR=path/to/members npm run rehearse -- --throttle-rate 0.3 --server-error-rate 0.05'],
       problems,
       ok: problems.length === 0,
     };
@@ -374,6 +415,27 @@ function countProposals(final: StatusResult): Record<string, number> {
   return counts;
 }
 
+/**
+ * As the member's Fabric client would: its admin enrolled from the CA that GetMember names,
+ * then `peer channel list` against each AVAILABLE node's PeerEndpoint. Errors propagate.
+ */
+async function checkFabric(client: ManagedBlockchainClient, networkId: string, member: Member, adminPassword: string, tlsChainFile: string, workspace: string): Promise<FabricCheck> {
+  const memberId = member.memberId!;
+  const binaries = fabricBinaries();
+  const { Member: described } = await client.send(new GetMemberCommand({ NetworkId: networkId, MemberId: memberId }));
+  const mspDir = join(workspace, '.fabric-clients', member.name, 'admin-msp');
+  await enrollAdmin(binaries, { caEndpoint: described!.FrameworkAttributes!.Fabric!.CaEndpoint!, adminUsername: member.adminUsername, adminPassword, tlsChainFile, mspDir });
+  const peersAnswering: string[] = [];
+  for await (const page of paginateListNodes({ client }, { NetworkId: networkId, MemberId: memberId, Status: 'AVAILABLE' })) {
+    for (const node of page.Nodes ?? []) {
+      const { Node } = await client.send(new GetNodeCommand({ NetworkId: networkId, MemberId: memberId, NodeId: node.Id! }));
+      await peerChannels(binaries, { memberId, mspDir, peerEndpoint: Node!.FrameworkAttributes!.Fabric!.PeerEndpoint!, tlsChainFile });
+      peersAnswering.push(node.Id!);
+    }
+  }
+  return { member: member.name, adminEnrolled: true, peersAnswering };
+}
+
 /** Runs in `finally`: a simulator that fails to stop must not hide the rehearsal's own error. */
 async function stopQuietly(sim: RunningSimulator): Promise<void> {
   await sim.stop().catch(() => undefined);
@@ -427,6 +489,9 @@ const REHEARSE: CommandSpec = {
     adopt: { type: 'boolean', description: 'create the network and all members but the last through the API (as in the console), adopt them, then go on as code' },
   },
   examples: ['npm run rehearse', 'npm run rehearse -- --adopt', 'npm run rehearse -- --remove bank --json', 'CONSORTIUM_DIR=path/to/members npm run rehearse -- --throttle-rate 0.3 --server-error-rate 0.05'],
+    fabric: { type: 'boolean', description: 'run real Hyperledger Fabric 2.2 behind the simulator and end by enrolling every admin and asking every peer (needs npm run fabric:install)' },
+  },
+  examples: ['npm run rehearse', 'npm run rehearse -- --fabric', 'npm run rehearse -- --remove bank --json', 'CONSORTIUM_DIR=path/to/members npm run rehearse -- --throttle-rate 0.3 --server-error-rate 0.05'],
 };
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -446,6 +511,7 @@ async function main(argv: readonly string[]): Promise<void> {
     io,
     keepWorkspace: args.flags.keep === true,
     adopt: args.flags.adopt === true,
+    fabric: args.flags.fabric === true,
   });
   const out = new Reporter(io, args.json);
   out.result(summary);

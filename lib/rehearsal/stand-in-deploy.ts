@@ -3,7 +3,8 @@
  * rehearsal (the simulator has no CloudFormation): the founder's CreateNetwork, a joining
  * member's CreateMember with its invitation, and CreateNode per configured peer. Every
  * create carries a token derived from what it creates, so a repeated step creates nothing.
- * The admin password is generated per member and used once; it is never printed or kept.
+ * The admin password is generated per member and never printed; it is kept only in the
+ * caller's in-memory map when one is given (the rehearsal with real Fabric enrolls with it).
  */
 import {
   CreateMemberCommand,
@@ -35,15 +36,20 @@ export function generateAdminPassword(): string {
   return password;
 }
 
-function memberConfiguration(member: Member) {
+/** Admin passwords by member name, in memory only; a repeated create reuses the first one. */
+export type AdminPasswords = Map<string, string>;
+
+function memberConfiguration(member: Member, adminPasswords?: AdminPasswords) {
+  const password = adminPasswords?.get(member.name) ?? generateAdminPassword();
+  adminPasswords?.set(member.name, password);
   return {
     Name: member.name,
     Description: member.description || undefined,
-    FrameworkConfiguration: { Fabric: { AdminUsername: member.adminUsername, AdminPassword: generateAdminPassword() } },
+    FrameworkConfiguration: { Fabric: { AdminUsername: member.adminUsername, AdminPassword: password } },
   };
 }
 
-export async function createNetworkAsFounder(client: ManagedBlockchainClient, consortium: Consortium, founder: Member, rehearsalId: string): Promise<{ networkId: string; memberId: string }> {
+export async function createNetworkAsFounder(client: ManagedBlockchainClient, consortium: Consortium, founder: Member, rehearsalId: string, adminPasswords?: AdminPasswords): Promise<{ networkId: string; memberId: string }> {
   const { network } = consortium;
   const { NetworkId, MemberId } = await client.send(
     new CreateNetworkCommand({
@@ -60,21 +66,21 @@ export async function createNetworkAsFounder(client: ManagedBlockchainClient, co
           ThresholdComparator: network.voting.thresholdComparator,
         },
       },
-      MemberConfiguration: memberConfiguration(founder),
+      MemberConfiguration: memberConfiguration(founder, adminPasswords),
     }),
   );
   if (!NetworkId || !MemberId) throw new OperationalError('CreateNetwork returned no network or member id');
   return { networkId: NetworkId, memberId: MemberId };
 }
 
-export async function createJoiningMember(client: ManagedBlockchainClient, networkId: string, member: Member): Promise<string> {
+export async function createJoiningMember(client: ManagedBlockchainClient, networkId: string, member: Member, adminPasswords?: AdminPasswords): Promise<string> {
   if (!member.invitationId) throw new OperationalError(`${member.file}: no invitationId recorded; run npm run accept-invitation -- --member ${member.name} first`);
   const { MemberId } = await client.send(
     new CreateMemberCommand({
       ClientRequestToken: requestToken([networkId, 'member', member.invitationId]),
       NetworkId: networkId,
       InvitationId: member.invitationId,
-      MemberConfiguration: memberConfiguration(member),
+      MemberConfiguration: memberConfiguration(member, adminPasswords),
     }),
   );
   if (!MemberId) throw new OperationalError(`CreateMember returned no member id for ${member.name}`);

@@ -133,11 +133,12 @@ function unpack(archive: string, tarMode: string, dir: string, home: string, sha
     if (tar.error || tar.status !== 0) throw new OperationalError(`tar could not unpack ${archive}: ${tar.error?.message ?? tar.stderr.trim()}`);
     writeFileSync(join(staging, MARKER), `${sha256}\n`);
     chmodSync(staging, 0o755);
+    // Another installer running at the same time may have finished first with the same archive.
+    if (markerOf(dir) === sha256) return;
     rmSync(dir, { recursive: true, force: true });
     try {
       renameSync(staging, dir);
     } catch (error) {
-      // Another installer running at the same time finished first with the same archive.
       if (markerOf(dir) !== sha256) throw error;
     }
   } finally {
