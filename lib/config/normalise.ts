@@ -64,6 +64,7 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
           name: peer!.name ?? `peer${index + 1}`,
           instanceType: peer!.instanceType as InstanceType,
           availabilityZone: peer!.availabilityZone!,
+          nodeId: raw.ledger?.peers?.find((recorded) => recorded?.name === (peer!.name ?? `peer${index + 1}`))?.nodeId,
         })),
         client: {
           instanceType: client.instanceType ?? defaultOf(MEMBER_SPEC, 'client.instanceType'),

@@ -96,6 +96,8 @@ export interface Peer {
   readonly name: string;
   readonly instanceType: InstanceType;
   readonly availabilityZone: string;
+  /** AMB node id, once recorded by npm run sync (ledger.peers). */
+  readonly nodeId?: string;
 }
 
 export interface FabricClient {
