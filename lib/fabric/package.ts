@@ -52,22 +52,36 @@ export function packageIdOf(label: string, bytes: Buffer): string {
  * Builds the package of a chaincode from its source directory (`chaincode.path` under
  * `repositoryRoot`). Errors: UsageError for a language this packager does not build or a
  * missing directory; OperationalError when node_modules is missing or holds dev dependencies.
+ * `reuse: false` compresses again even when this process built the same contents before.
  */
-export async function buildChaincodePackage(chaincode: Chaincode, repositoryRoot: string): Promise<ChaincodePackage> {
+export async function buildChaincodePackage(chaincode: Chaincode, repositoryRoot: string, options: { readonly reuse?: boolean } = {}): Promise<ChaincodePackage> {
   const dir = join(repositoryRoot, chaincode.path);
   if (chaincode.language !== 'node') {
     throw new UsageError(`chaincode ${chaincode.name}: language ${chaincode.language} is not packaged by this toolkit yet; use language: node`);
   }
   if (!existsSync(join(dir, 'package.json'))) throw new UsageError(`chaincode ${chaincode.name}: ${dir} has no package.json`);
   const label = packageLabel(chaincode);
-  const code = await tarGz(nodeSources(chaincode, dir).map((entry) => ({ ...entry, path: `src/${entry.path}` })));
+  const codeTar = await tar(nodeSources(chaincode, dir).map((entry) => ({ ...entry, path: `src/${entry.path}` })));
   const metadata = Buffer.from(JSON.stringify({ path: chaincode.path, type: 'node', label }));
-  const bytes = await tarGz([
-    { path: 'code.tar.gz', data: code },
-    { path: 'metadata.json', data: metadata },
-  ]);
-  return { label, packageId: packageIdOf(label, bytes), bytes };
+  const key = createHash('sha256').update(codeTar).update(metadata).digest('hex');
+  const cached = options.reuse === false ? undefined : builtPackages.get(key);
+  if (cached) return cached;
+  const bytes = gzipped(
+    await tar([
+      { path: 'code.tar.gz', data: gzipped(codeTar) },
+      { path: 'metadata.json', data: metadata },
+    ]),
+  );
+  const built = { label, packageId: packageIdOf(label, bytes), bytes };
+  builtPackages.set(key, built);
+  return built;
 }
+
+/**
+ * Packages built in this process by the digest of their uncompressed contents: compressing is
+ * most of a build's time, and the same inputs always give the same bytes.
+ */
+const builtPackages = new Map<string, ChaincodePackage>();
 
 /** The files of a Node.js chaincode package's `src/`, sorted by path. */
 export function nodeSources(chaincode: Chaincode, dir: string): PackageEntry[] {
@@ -123,6 +137,15 @@ function walk(root: string, base: string): PackageEntry[] {
 
 /** A gzipped tar of the entries in the order given, with every varying header field fixed. */
 export async function tarGz(entries: readonly PackageEntry[]): Promise<Buffer> {
+  return gzipped(await tar(entries));
+}
+
+function gzipped(data: Buffer): Buffer {
+  return Buffer.from(gzip(data, { level: 6 }));
+}
+
+/** A tar of the entries in the order given: mtime 0, owner 0:0 without names, mode 0644 or 0755. */
+async function tar(entries: readonly PackageEntry[]): Promise<Buffer> {
   const archive = tarPack();
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
@@ -146,7 +169,7 @@ export async function tarGz(entries: readonly PackageEntry[]): Promise<Buffer> {
   }
   archive.finalize();
   await done;
-  return Buffer.from(gzip(Buffer.concat(chunks), { level: 6 }));
+  return Buffer.concat(chunks);
 }
 
 function compareBytes(a: string, b: string): number {
