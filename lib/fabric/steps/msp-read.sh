@@ -5,7 +5,7 @@
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 msp=${CORE_PEER_MSPCONFIGPATH:?}
-first() { find "$1" -maxdepth 1 -type f -name '*.pem' | sort | head -n 1; }
+first() { find "$1" -maxdepth 1 -type f -name '*.pem' 2>/dev/null | sort | head -n 1 || true; }
 ca=$(first "$msp/cacerts")
 admin=$(first "$msp/signcerts")
 tls=$(first "$msp/tlscacerts" 2>/dev/null || true)
