@@ -78,13 +78,15 @@ describe('channels and chaincode from the YAML, against real Fabric 2.2', () => 
     }
   }, 120_000);
 
-  test('channel: the creator creates royalties, joins its peer and sets its anchor; the other member joins and anchors; re-runs change nothing', async () => {
+  test('channel: the creator creates royalties, joins its peer and sets its anchor; the other member, killed after joining, only anchors on re-run; re-runs change nothing', async () => {
     const filmPeer = fabric.peer(FILMMAKER_PEER)!.peerEndpoint;
     const bankPeer = fabric.peer(BANK_PEER)!.peerEndpoint;
     expect(steps(await run(channelCommand(wiring), 'bank', '--dry-run'))).toEqual(['royalties wait royalties waiting']);
     expect(steps(await run(channelCommand(wiring), 'filmmaker', '--dry-run'))).toEqual(['royalties create royalties would-do', `royalties join peer1 (${FILMMAKER_PEER}) would-do`, `royalties anchor ${filmPeer} would-do`]);
     expect(steps(await run(channelCommand(wiring), 'filmmaker'))).toEqual(['royalties create royalties done', `royalties join peer1 (${FILMMAKER_PEER}) done`, `royalties anchor ${filmPeer} done`]);
-    expect(steps(await run(channelCommand(wiring), 'bank'))).toEqual([`royalties join peer1 (${BANK_PEER}) done`, `royalties anchor ${bankPeer} done`]);
+    // bank is killed after joining its peer, before its anchor update: the re-run does only the rest.
+    await new LocalTransport(fabric.peerCliEnv(BANK)).run({ step: 'channel-join', params: { CHANNEL: 'royalties', PEER_ADDRESS: bankPeer } });
+    expect(steps(await run(channelCommand(wiring), 'bank'))).toEqual([`royalties anchor ${bankPeer} done`]);
     expect(fabricCli(fabric.peerCliEnv(BANK), 'peer', ['channel', 'list'])).toMatch(/^royalties$/m);
     expect(steps(await run(channelCommand(wiring), 'filmmaker'))).toEqual([]);
     expect(steps(await run(channelCommand(wiring), 'bank'))).toEqual([]);
