@@ -21,8 +21,7 @@ export type StepName =
   | 'chaincode-state'
   | 'chaincode-install'
   | 'chaincode-approve'
-  | 'chaincode-commit'
-  | 'chaincode-invoke';
+  | 'chaincode-commit';
 
 export interface StepRequest {
   readonly step: StepName;
