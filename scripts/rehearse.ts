@@ -13,7 +13,7 @@
  * as usual. Every adopted member's stack is synthesized and checked to declare nothing that
  * already exists.
  */
-import type { ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
+import { GetMemberCommand, GetNodeCommand, paginateListNodes, type ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,7 @@ export interface RehearsalOptions {
    * them, instead of the founder's deploy. @default false
    */
   readonly adopt?: boolean;
+  /**
    * Real Fabric 2.2 behind the simulator (`--fabric`): the rehearsal then ends by enrolling
    * each remaining member's admin from its CA and asking every peer for its channels.
    * @default false
@@ -350,8 +351,6 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       callsByOperation: sim.requestsByOperation(),
       adopted: adoptedNames,
       fabric,
-
-  examples: ['npm run rehearse', 'npm run rehearse -- --adopt', 'npm run rehearse -- --fabric', 'npm run rehearse -- --remove bank --json', 'CONSORTIUM_DIR=path/to/members npm run rehearse -- --throttle-rate 0.3 --server-error-rate 0.05'],
       problems,
       ok: problems.length === 0,
     };
@@ -487,11 +486,9 @@ const REHEARSE: CommandSpec = {
     seed: { type: 'number', placeholder: 'N', description: 'seed of the injected faults', default: 1 },
     keep: { type: 'boolean', description: 'keep the working copy of the consortium and print its path' },
     adopt: { type: 'boolean', description: 'create the network and all members but the last through the API (as in the console), adopt them, then go on as code' },
-  },
-  examples: ['npm run rehearse', 'npm run rehearse -- --adopt', 'npm run rehearse -- --remove bank --json', 'CONSORTIUM_DIR=path/to/members npm run rehearse -- --throttle-rate 0.3 --server-error-rate 0.05'],
     fabric: { type: 'boolean', description: 'run real Hyperledger Fabric 2.2 behind the simulator and end by enrolling every admin and asking every peer (needs npm run fabric:install)' },
   },
-  examples: ['npm run rehearse', 'npm run rehearse -- --fabric', 'npm run rehearse -- --remove bank --json', 'CONSORTIUM_DIR=path/to/members npm run rehearse -- --throttle-rate 0.3 --server-error-rate 0.05'],
+  examples: ['npm run rehearse', 'npm run rehearse -- --adopt', 'npm run rehearse -- --fabric', 'npm run rehearse -- --remove bank --json', 'CONSORTIUM_DIR=path/to/members npm run rehearse -- --throttle-rate 0.3 --server-error-rate 0.05'],
 };
 
 async function main(argv: readonly string[]): Promise<void> {

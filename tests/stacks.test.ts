@@ -164,6 +164,7 @@ describe('endpoint into the AMB network', () => {
   test('a network that does not exist yet gets no endpoint on a joining member', () => {
     const fixture = new ConsortiumFixture()
       .edit('consortium.yaml', '  id: n-MWY63ZJZU5HGNCMBQER7IN6OIU\n', '')
+      .edit('consortium.yaml', /\n# Channels each member[\s\S]*?\n(?=# One state object)/, '\n')
       .edit('filmmaker.yaml', /ledger:[\s\S]*$/, '')
       .edit('bank.yaml', /invitationId: .*\n/, '')
       .edit('bank.yaml', /ledger:[\s\S]*$/, '')

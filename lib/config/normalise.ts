@@ -3,6 +3,7 @@
  * Only called when stages 1 and 2 found nothing, so required fields are present.
  */
 import type { Edition, FrameworkVersion, InstanceType, ThresholdComparator } from '../amb';
+import { normaliseChaincodes, normaliseChannels } from './normalise-ledger';
 import type { RawConsortium, RawMember, RawStateBackend } from './raw';
 import { CONSORTIUM_SPEC, defaultOf, MEMBER_SPEC } from './spec';
 import type { Consortium, Member, OtherwiseVote, StateBackend } from './types';
@@ -29,7 +30,8 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
       },
     },
     founder,
-    channels: (consortium.channels ?? []).map((channel) => ({ name: channel!.name!, members: channel!.members as string[] })),
+    channels: normaliseChannels(consortium.channels ?? [], members),
+    chaincodes: normaliseChaincodes(consortium.chaincodes ?? []),
     members: members.map(({ name, file, raw }): Member => {
       const isFounder = name === founder;
       const client = raw.client ?? {};

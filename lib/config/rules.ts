@@ -8,9 +8,10 @@ import type { ConfigIssue } from './issues';
 import { FROZEN_NETWORK_FIELDS, NETWORK_RECORD_KEY, recordedValue, type FrozenNetworkField, type NetworkRecord } from './network-record';
 import type { RawConsortium, RawConsortiumFile, RawMemberFile } from './raw';
 import { CONSORTIUM_SPEC, defaultOf } from './spec';
+import { checkLedgerSections } from './ledger-rules';
 
 export function checkRules(consortium: RawConsortiumFile, members: readonly RawMemberFile[]): ConfigIssue[] {
-  return [...checkConsortium(consortium, members), ...members.flatMap((member) => checkMember(member, consortium, members))];
+  return [...checkConsortium(consortium, members), ...checkLedgerSections(consortium, members), ...members.flatMap((member) => checkMember(member, consortium, members))];
 }
 
 function checkConsortium({ source, raw }: RawConsortiumFile, members: readonly RawMemberFile[]): ConfigIssue[] {

@@ -3,7 +3,8 @@
  * directory with everything a past network recorded (network.id and its record, invitationId,
  * ledger) and
  * every removal mark stripped, so the rehearsal starts from the founder's first deploy and
- * never touches the user's files.
+ * never touches the user's files. Channels and chaincode are stripped too: their members
+ * must have joined, which in the rehearsal happens only as it goes.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,8 @@ export function prepareWorkspace(sourceDir: string): string {
   recordInYamlFile(join(dir, CONSORTIUM_FILE), [
     { path: ['network', 'id'], value: undefined },
     { path: [NETWORK_RECORD_KEY], value: undefined },
+    { path: ['channels'], value: undefined },
+    { path: ['chaincodes'], value: undefined },
   ]);
   for (const file of memberFiles(dir)) {
     recordInYamlFile(file, [
