@@ -4,6 +4,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { vpcEndpointServiceName } from '../lib/amb';
 import type { Consortium, Member } from '../lib/config';
 import { FabricClient } from './constructs/fabric-client';
+import { LedgerArchive } from './constructs/ledger-archive';
 import { MemberLedger } from './constructs/member-ledger';
 import { MemberNetwork } from './constructs/member-network';
 import { NetworkEndpoint } from './constructs/network-endpoint';
@@ -48,6 +49,8 @@ export class MemberStack extends TerraformStack {
   public readonly ledger?: MemberLedger;
   /** The Fabric client machine; absent until the member has joined. */
   public readonly client?: FabricClient;
+  /** The block archive bucket and its schedule on the client; absent until the member has joined. */
+  public readonly archive?: LedgerArchive;
 
   constructor(scope: Construct, props: MemberStackProps) {
     const { consortium, member } = props;
@@ -118,6 +121,21 @@ export class MemberStack extends TerraformStack {
         namePrefix,
         dependsOn: this.endpoint.endpoint ? [this.endpoint.endpoint] : [],
       });
+    }
+
+    if (this.client) {
+      this.archive = new LedgerArchive(this, 'archive', {
+        memberName: member.name,
+        networkName: consortium.network.name,
+        accountId: member.accountId,
+        region,
+        archive: member.archive,
+        clientInstanceId: this.client.instance.id,
+        clientRoleName: this.client.role.name,
+        namePrefix,
+        alarmTopicArn: member.voting.alarmTopicArn,
+      });
+      new TerraformOutput(this, 'archive_bucket', { value: this.archive.store.bucketName, description: 'S3 bucket of the verified block archive (npm run archive)' });
     }
 
     if (fabricLedger && member.voting.automated) {

@@ -108,7 +108,6 @@ export function archiveBucketName(consortium: Consortium, member: Member): strin
 export function archiveLocationOf(consortium: Consortium, memberName: string): { member: Member; bucket: string; region: string } {
   const member = consortium.members.find((candidate) => candidate.name === memberName);
   if (!member) throw new UsageError(`--member: "${memberName}" is not a member of the consortium in ${consortium.dir} (allowed: ${consortium.members.map((m) => m.name).join(', ')})`);
-  if (!member.archive) throw new UsageError(`--member: ${member.name} has its archive turned off (archive.enabled: false in ${member.file}); turn it on and deploy its stack`);
   if (!member.joined) throw new UsageError(`--member: ${member.name} has not joined the network yet, so it has no ledger and no archive bucket`);
   return { member, bucket: archiveBucketName(consortium, member), region: consortium.network.region };
 }

@@ -125,7 +125,7 @@ const ARCHIVE: ObjectSpec = {
   type: 'object',
   description: "Verified archive of every channel's blocks in the member's own S3 bucket (on by default once joined).",
   properties: {
-    enabled: { type: 'boolean', description: 'Keep the archive; turning it off stops the schedule, never deletes the bucket.', default: true },
+    enabled: { type: 'boolean', description: 'Run the archive on its schedule; false stops the runs and keeps the bucket and its blocks.', default: true },
     schedule: {
       type: 'string',
       description: 'SSM State Manager schedule of the archive run on the Fabric client.',

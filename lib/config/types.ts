@@ -94,6 +94,8 @@ export interface OffchainStore {
 
 /** The member's block archive (npm run archive, and its schedule in the stack). */
 export interface LedgerArchive {
+  /** Scheduled runs on; off keeps the bucket and stops the runs. */
+  readonly enabled: boolean;
   /** SSM State Manager schedule expression, e.g. rate(1 hour). */
   readonly schedule: string;
   readonly objectLockMode: 'GOVERNANCE' | 'COMPLIANCE';
@@ -141,8 +143,8 @@ export interface Member {
   readonly removed: boolean;
   readonly stateBackend: StateBackend;
   readonly offchain?: OffchainStore;
-  /** Absent when archive.enabled is false; the stack builds it only once the member has joined. */
-  readonly archive?: LedgerArchive;
+  /** The block archive; the stack builds it once the member has joined. */
+  readonly archive: LedgerArchive;
   readonly ethereumNodes: readonly EthereumNode[];
 }
 

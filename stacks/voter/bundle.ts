@@ -8,31 +8,17 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { buildSync } from 'esbuild';
 import type { Consortium } from '../../lib/config/types';
+import { nodeBundle } from '../node-bundle';
 import { SETTINGS_FILE, type VoterSettings } from './handler';
 import { zip } from './zip';
 
-const ROOT = join(__dirname, '..', '..');
 let bundled: Buffer | undefined;
 
 /** The bundle's JavaScript, built once per process: every member's package shares it. */
 export function voterBundle(): Buffer {
   if (bundled === undefined) {
-    const result = buildSync({
-      absWorkingDir: ROOT,
-      entryPoints: ['stacks/voter/index.ts'],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: true,
-      legalComments: 'none',
-      sourcemap: false,
-      write: false,
-      logLevel: 'silent',
-    });
-    bundled = Buffer.from(result.outputFiles[0].contents);
+    bundled = nodeBundle('stacks/voter/index.ts');
   }
   return bundled;
 }
