@@ -100,6 +100,7 @@ describe('archive arguments and peer CLI output', () => {
     expect(() => parseArchiveArgs(['show', '--member', 'bank', '--channel', 'royalties'])).toThrow(/exactly one of --tx TXID or --block N/);
     expect(() => parseArchiveArgs(['verify', '--member', 'bank', '--channel', 'Bad_Name'])).toThrow(UsageError);
     expect(() => parseArchiveArgs(['purge', '--member', 'bank'])).toThrow(/unknown command "purge"/);
+    expect(() => parseArchiveArgs(['verify', '--member', 'bank', '--dry-run'])).toThrow('archive verify: --dry-run does not apply (verify writes nothing)');
     expect(() => parseArchiveArgs(['--member', 'bank', '--tx', 'x'])).toThrow(/unknown argument/);
   });
 

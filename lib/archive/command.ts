@@ -95,6 +95,7 @@ export function parseArchiveArgs(argv: readonly string[]): ArchiveInvocation {
     if ((invocation.tx === undefined) === (invocation.block === undefined)) throw new UsageError(`${spec.name}: give exactly one of --tx TXID or --block N\n\n${archiveUsage(action)}`);
     if (invocation.block !== undefined && !Number.isSafeInteger(invocation.block)) throw new UsageError(`${spec.name}: --block ${invocation.block} is not a block number (allowed: an integer >= 0)`);
   }
+  if (action !== 'archive' && args.dryRun) throw new UsageError(`${spec.name}: --dry-run does not apply (${action} writes nothing)`);
   if (invocation.region !== undefined && invocation.bucket === undefined) throw new UsageError(`${spec.name}: --region applies to --bucket only`);
   return invocation;
 }
