@@ -43,8 +43,8 @@ describe('the sample consortium', () => {
   test('fills defaults: admin peers get names, client defaults, state key per member', () => {
     const vendor = consortium.members.find((member) => member.name === 'ott-vendor-2')!;
     expect(vendor.peers[0].name).toBe('peer1');
-    expect(vendor.client).toEqual({ instanceType: 't3.small', subnet: 'public', sshCidrs: [], fabricVersion: '2.2.15', fabricCaVersion: '1.5.13', rootVolumeGiB: 30 });
-    expect(vendor.vpc).toEqual({ kind: 'new', cidr: '10.30.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    expect(vendor.client).toEqual({ instanceType: 't3.small', subnet: 'private', sshCidrs: [], fabricVersion: '2.2.15', fabricCaVersion: '1.5.13', rootVolumeGiB: 30 });
+    expect(vendor.vpc).toEqual({ kind: 'new', cidr: '10.30.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'], flowLogs: true });
     expect(vendor.stateBackend).toEqual({ bucket: 'drm-royalties-tfstate-333344445555', key: 'amb-consortium/ott-vendor-2.tfstate', region: 'us-east-1' });
   });
 

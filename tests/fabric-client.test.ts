@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { AMB_ARNS, partitionOf } from '../lib/amb';
 import { exitCodeOf } from '../lib/cli';
 import { ConfigError, loadConsortium } from '../lib/config';
-import { AL2023_AMI_PARAMETER, USER_DATA_TEMPLATE, userDataVariables, type UserDataValues } from '../stacks/constructs/fabric-client';
+import { AL2023_AMI_PARAMETER, SESSION_MANAGER_STATEMENTS, USER_DATA_TEMPLATE, userDataVariables, type UserDataValues } from '../stacks/constructs/fabric-client';
 import { synthesize } from '../stacks/main';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
 import { renderWithTerraform } from './helpers/render-template';
@@ -114,8 +114,15 @@ describe('the instance', () => {
     expect(client(larger.bank, 'aws_instance').instance_type).toBe('m5.large');
   });
 
-  test('a public client sits in a public subnet with a public IP', () => {
+  test('a client sits in a private subnet without a public IP unless the YAML says public', () => {
     const instance = client(sample.filmmaker, 'aws_instance');
+    expect(instance.subnet_id).toMatch(/^\$\{aws_subnet\.network_private-0_\w+\.id\}$/);
+    expect(instance.associate_public_ip_address).toBe(false);
+  });
+
+  test('a public client, chosen explicitly, sits in a public subnet with a public IP', () => {
+    const stacks = withEdit('filmmaker.yaml', 'client:\n  instanceType: t3.small', 'client:\n  instanceType: t3.small\n  subnet: public');
+    const instance = client(stacks.filmmaker, 'aws_instance');
     expect(instance.subnet_id).toMatch(/^\$\{aws_subnet\.network_public-0_\w+\.id\}$/);
     expect(instance.associate_public_ip_address).toBe(true);
   });
@@ -134,7 +141,7 @@ describe('the instance', () => {
 
   test('boots only after its permissions and the VPC endpoint exist', () => {
     expect(client(sample.bank, 'aws_instance').depends_on).toEqual([
-      expect.stringMatching(/^aws_iam_role_policy_attachment\.client_session-manager_\w+$/),
+      expect.stringMatching(/^aws_iam_role_policy\.client_session-manager_\w+$/),
       expect.stringMatching(/^aws_iam_role_policy\.client_policy_\w+$/),
       expect.stringMatching(/^aws_vpc_endpoint\.endpoint_\w+$/),
     ]);
@@ -154,24 +161,39 @@ describe('the role', () => {
     ]);
   });
 
-  test('gets Session Manager from the AmazonSSMManagedInstanceCore managed policy', () => {
-    expect(client(sample.bank, 'aws_iam_role_policy_attachment')).toMatchObject({ policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
+  test('gets Session Manager and Run Command from an inline policy: no managed policy, no SSM parameter or document read', () => {
+    expect(clientResources(sample.bank, 'aws_iam_role_policy_attachment')).toEqual([]);
+    const policy = clientResources(sample.bank, 'aws_iam_role_policy').find((candidate) => candidate.name === 'session-manager')!;
+    expect(policy.policy).toMatch(/^\$\{data\.aws_iam_policy_document\.client_session-manager-permissions_\w+\.json\}$/);
+    expect(data(sample.bank, 'aws_iam_policy_document', 'client_session-manager-permissions').statement).toEqual(SESSION_MANAGER_STATEMENTS);
+    const agentActions = SESSION_MANAGER_STATEMENTS.flatMap((statement) => statement.actions as string[]);
+    expect(agentActions.filter((action) => action.startsWith('ssm:'))).toEqual(['ssm:UpdateInstanceInformation']);
+    expect(new Set(agentActions.map((action) => action.split(':')[0]))).toEqual(new Set(['ssm', 'ssmmessages', 'ec2messages']));
+    expect(agentActions.filter((action) => action.startsWith('ssmmessages:')).sort()).toEqual(['CreateControlChannel', 'CreateDataChannel', 'OpenControlChannel', 'OpenDataChannel'].map((name) => `ssmmessages:${name}`));
+    const everyAction = [...statements(sample.bank), ...SESSION_MANAGER_STATEMENTS].flatMap((statement) => statement.actions as string[]);
+    expect(everyAction.filter((action) => /^ssm:(Get|Describe|List)|\*/.test(action))).toEqual([]);
   });
 
-  test('may read its own admin secret, its network, member and peers, and the TLS chain: nothing else', () => {
+  test('may read and decrypt its own admin secret, read its network, member and peers, and the TLS chain: nothing else', () => {
     const out = (key: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_cloudformation_stack\\.ledger_stack_\\w+\\.outputs\\["${key}"\\]\\}$`));
     const arn = (prefix: string, key: string) => expect.stringMatching(new RegExp(`^${prefix.replace(/[.*]/g, '\\$&')}\\$\\{aws_cloudformation_stack\\.ledger_stack_\\w+\\.outputs\\["${key}"\\]\\}$`));
     const network = 'arn:aws:managedblockchain:us-east-1::networks/n-MWY63ZJZU5HGNCMBQER7IN6OIU';
     const member = arn('arn:aws:managedblockchain:us-east-1:444455556666:members/', 'MemberId');
     expect(statements(sample.bank)).toEqual([
       { sid: 'ReadOwnAdminSecret', actions: ['secretsmanager:GetSecretValue'], resources: [out('AdminSecretArn')] },
+      {
+        sid: 'DecryptOwnAdminSecret',
+        actions: ['kms:Decrypt'],
+        resources: [expect.stringMatching(/^\$\{aws_kms_key\.key_\w+\.arn\}$/)],
+        condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.us-east-1.amazonaws.com'] }],
+      },
       { sid: 'ReadNetwork', actions: ['managedblockchain:GetNetwork', 'managedblockchain:ListMembers'], resources: [network] },
       { sid: 'ReadOwnMember', actions: ['managedblockchain:GetMember'], resources: [member] },
       { sid: 'ListOwnNodes', actions: ['managedblockchain:ListNodes'], resources: [network, member] },
       { sid: 'ReadTlsChain', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::us-east-1.managedblockchain/etc/managedblockchain-tls-chain.pem'] },
       { sid: 'ReadOwnPeers', actions: ['managedblockchain:GetNode'], resources: [arn('arn:aws:managedblockchain:us-east-1:444455556666:nodes/', 'PeerNodePeer1Id')] },
     ]);
-    expect(clientResources(sample.bank, 'aws_iam_role_policy')).toHaveLength(1);
+    expect(clientResources(sample.bank, 'aws_iam_role_policy').map((policy) => policy.name).sort()).toEqual(['fabric-client', 'session-manager']);
   });
 
   test.each(JOINED)('%s: no statement has a wildcard action or resource, and every one allows', (name) => {

@@ -91,6 +91,7 @@ describe('GIVEN the sample consortium, WHEN synthesized', () => {
     });
     const alarm = resources(bank, 'aws_cloudwatch_metric_alarm').find((candidate) => String(candidate.alarm_name).endsWith('-archive-failed'))!;
     expect(alarm).toMatchObject({ namespace: 'AWS/Events', metric_name: 'TriggeredRules', comparison_operator: 'GreaterThanThreshold', threshold: 0 });
+    expect(alarm.alarm_actions).toEqual([expect.stringMatching(/^\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}$/)]);
     expect(alarm.dimensions.RuleName).toMatch(/aws_cloudwatch_event_rule\.archive_failed-runs_\w+\.name/);
   });
 

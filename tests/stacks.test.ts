@@ -87,9 +87,23 @@ describe('network layer', () => {
     ]);
   });
 
-  test('a NAT gateway exists only when the client sits in a private subnet', () => {
+  test('a NAT gateway exists only when the client sits in a private subnet, the default', () => {
     expect(resources(sample.bank, 'aws_nat_gateway')).toHaveLength(1);
-    expect(resources(sample.filmmaker, 'aws_nat_gateway')).toHaveLength(0);
+    expect(resources(sample.filmmaker, 'aws_nat_gateway')).toHaveLength(1);
+    expect(resources(sample['ott-vendor-2'], 'aws_nat_gateway')).toHaveLength(0);
+    const stacks = withEdit('filmmaker.yaml', 'client:\n  instanceType: t3.small', 'client:\n  instanceType: t3.small\n  subnet: public');
+    expect(resources(stacks.filmmaker, 'aws_nat_gateway')).toHaveLength(0);
+  });
+
+  test('a new VPC routes S3 from its private subnets through a gateway endpoint (no NAT charge for S3 downloads)', () => {
+    const gateway = resources(sample.bank, 'aws_vpc_endpoint').filter((endpoint) => endpoint.vpc_endpoint_type === 'Gateway');
+    expect(gateway).toEqual([
+      expect.objectContaining({
+        service_name: 'com.amazonaws.us-east-1.s3',
+        vpc_id: expect.stringMatching(/^\$\{aws_vpc\.network_vpc_\w+\.id\}$/),
+        route_table_ids: [expect.stringMatching(/^\$\{aws_route_table\.network_private-routes_\w+\.id\}$/)],
+      }),
+    ]);
   });
 
   test('the default security group of a new VPC is emptied', () => {
@@ -106,9 +120,20 @@ describe('network layer', () => {
   });
 });
 
+/** Interface endpoints: the one into the AMB network, unlike the S3 gateway endpoint of a new VPC. */
+function interfaceEndpoints(stack: TerraformJson): Record<string, any>[] {
+  return resources(stack, 'aws_vpc_endpoint').filter((endpoint) => endpoint.vpc_endpoint_type === 'Interface');
+}
+
+function networkEndpoint(stack: TerraformJson): Record<string, any> {
+  const [endpoint, ...more] = interfaceEndpoints(stack);
+  if (!endpoint || more.length > 0) throw new Error(`expected one interface endpoint, found ${more.length + (endpoint ? 1 : 0)}`);
+  return endpoint;
+}
+
 describe('endpoint into the AMB network', () => {
   test('a joining member connects to the network endpoint service by its lower-case id', () => {
-    expect(single(sample.bank, 'aws_vpc_endpoint')).toMatchObject({
+    expect(networkEndpoint(sample.bank)).toMatchObject({
       service_name: 'com.amazonaws.us-east-1.managedblockchain.n-mwy63zjzu5hgncmbqer7in6oiu',
       vpc_endpoint_type: 'Interface',
       private_dns_enabled: true,
@@ -116,7 +141,7 @@ describe('endpoint into the AMB network', () => {
   });
 
   test('the founder takes the network id from its own ledger stack in the same apply', () => {
-    const endpoint = single(sample.filmmaker, 'aws_vpc_endpoint');
+    const endpoint = networkEndpoint(sample.filmmaker);
     expect(endpoint.service_name).toMatch(/^com\.amazonaws\.us-east-1\.managedblockchain\.\$\{lower\(aws_cloudformation_stack\.ledger_stack_\w+\.outputs\["NetworkId"\]\)\}$/);
   });
 
@@ -146,8 +171,8 @@ describe('endpoint into the AMB network', () => {
       .edit('ott-vendor-1.yaml', /ledger:[\s\S]*$/, '');
     try {
       const stacks = synthAll(fixture.load());
-      expect(resources(stacks.bank, 'aws_vpc_endpoint')).toHaveLength(0);
-      expect(resources(stacks.filmmaker, 'aws_vpc_endpoint')).toHaveLength(1);
+      expect(interfaceEndpoints(stacks.bank)).toHaveLength(0);
+      expect(interfaceEndpoints(stacks.filmmaker)).toHaveLength(1);
     } finally {
       fixture.dispose();
     }
@@ -215,13 +240,13 @@ describe('ledger layer', () => {
     expect(Object.keys(template.Resources)).toEqual(['EthereumNodeEth1']);
     expect(resources(stacks['ott-vendor-2'], 'aws_instance')).toHaveLength(0);
     expect(resources(stacks['ott-vendor-2'], 'aws_lambda_function')).toHaveLength(0);
-    expect(Object.keys(stacks['ott-vendor-2'].output ?? {})).toEqual(['endpoint_id', 'network_id']);
+    expect(Object.keys(stacks['ott-vendor-2'].output ?? {})).toEqual(['alarm_topic_arn', 'endpoint_id', 'kms_key_arn', 'network_id']);
   });
 
   test('a member without an invitation id gets the network layer only', () => {
     expect(resources(sample['ott-vendor-2'], 'aws_cloudformation_stack')).toHaveLength(0);
     expect(resources(sample['ott-vendor-2'], 'aws_vpc')).toHaveLength(1);
-    expect(Object.keys(sample['ott-vendor-2'].output ?? {})).toEqual(['endpoint_id', 'network_id']);
+    expect(Object.keys(sample['ott-vendor-2'].output ?? {})).toEqual(['alarm_topic_arn', 'endpoint_id', 'kms_key_arn', 'network_id']);
   });
 
   test('outputs give network id, member id, endpoint id and the admin secret ARN', () => {

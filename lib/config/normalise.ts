@@ -55,6 +55,7 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
                 kind: 'new',
                 cidr: vpc.cidr,
                 availabilityZones: (vpc.availabilityZones as [string, string] | undefined) ?? [`${region}a`, `${region}b`],
+                flowLogs: vpc.flowLogs ?? defaultOf(MEMBER_SPEC, 'vpc.flowLogs'),
               }
             : { kind: 'existing', vpcId: vpc.vpcId!, subnetIds: vpc.subnetIds as string[] },
         endpointAllowedSecurityGroupIds: (raw.endpoint?.allowedSecurityGroupIds as string[] | undefined) ?? [],
@@ -81,6 +82,10 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
           automated: votingRules.automated ?? defaultOf(MEMBER_SPEC, 'voting.automated'),
           schedule: votingRules.schedule ?? defaultOf(MEMBER_SPEC, 'voting.schedule'),
           alarmTopicArn: votingRules.alarmTopicArn,
+        },
+        alerts: {
+          topicArn: raw.alerts?.topicArn ?? votingRules.alarmTopicArn,
+          emails: (raw.alerts?.emails as string[] | undefined) ?? [],
         },
         tags: raw.tags ?? {},
         removed: raw.removed ?? defaultOf(MEMBER_SPEC, 'removed'),

@@ -49,7 +49,7 @@ export interface RawMember {
   adminUsername?: string;
   invitationId?: string;
   ledger?: RawLedgerRecord;
-  vpc?: { cidr?: string; availabilityZones?: (string | undefined)[]; vpcId?: string; subnetIds?: (string | undefined)[] };
+  vpc?: { cidr?: string; availabilityZones?: (string | undefined)[]; vpcId?: string; subnetIds?: (string | undefined)[]; flowLogs?: boolean };
   endpoint?: { allowedSecurityGroupIds?: (string | undefined)[] };
   peers?: (RawPeer | undefined)[];
   client?: {
@@ -62,6 +62,7 @@ export interface RawMember {
   };
   logging?: { ca?: boolean; peer?: boolean; chaincode?: boolean };
   voting?: { otherwise?: string; automated?: boolean; schedule?: string; alarmTopicArn?: string };
+  alerts?: { topicArn?: string; emails?: (string | undefined)[] };
   tags?: Record<string, string>;
   removed?: boolean;
   stateBackend?: RawStateBackend;

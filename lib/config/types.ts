@@ -38,7 +38,7 @@ export interface Network {
 }
 
 export type Vpc =
-  | { readonly kind: 'new'; readonly cidr: string; readonly availabilityZones: readonly [string, string] }
+  | { readonly kind: 'new'; readonly cidr: string; readonly availabilityZones: readonly [string, string]; /** VPC flow logs to CloudWatch Logs. */ readonly flowLogs: boolean }
   | { readonly kind: 'existing'; readonly vpcId: string; readonly subnetIds: readonly string[] };
 
 export interface Peer {
@@ -51,7 +51,7 @@ export interface Peer {
 export interface FabricClient {
   /** EC2 instance type of the client machine. */
   readonly instanceType: string;
-  /** `public` (default: public IP, still no inbound rule unless sshCidrs) or `private` (egress through a NAT gateway). */
+  /** `private` (default: no public IP, egress through a NAT gateway) or `public` (public IP, still no inbound rule unless sshCidrs). */
   readonly subnet: 'private' | 'public';
   /** CIDRs allowed to SSH in; empty means Session Manager only. */
   readonly sshCidrs: readonly string[];
@@ -81,8 +81,15 @@ export interface VotingRules {
   readonly automated: boolean;
   /** EventBridge schedule expression of the catch-up run. */
   readonly schedule: string;
-  /** SNS topic notified when the voter fails. */
+  /** Deprecated spelling of `Alerts.topicArn`, which the normaliser already folded in. */
   readonly alarmTopicArn?: string;
+}
+
+export interface Alerts {
+  /** An existing SNS topic for the stack's alarms (alerts.topicArn, else voting.alarmTopicArn); absent: the stack makes its own. */
+  readonly topicArn?: string;
+  /** Addresses subscribed to the alarm topic. */
+  readonly emails: readonly string[];
 }
 
 export interface OffchainStore {
@@ -139,6 +146,7 @@ export interface Member {
   readonly client: FabricClient;
   readonly logging: Logging;
   readonly voting: VotingRules;
+  readonly alerts: Alerts;
   readonly tags: Readonly<Record<string, string>>;
   readonly removed: boolean;
   readonly stateBackend: StateBackend;

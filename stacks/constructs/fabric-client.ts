@@ -6,7 +6,6 @@ import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parame
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AMB_ARNS, partitionOf, tlsChainObject } from '../../lib/amb';
@@ -14,6 +13,27 @@ import type { FabricClient as FabricClientConfig } from '../../lib/config';
 
 /** AWS's public SSM parameter that always names the latest Amazon Linux 2023 x86_64 AMI. */
 export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+/**
+ * What the SSM Agent needs for Session Manager and Run Command, and nothing more: AWS's own
+ * AWSCloud9SSMInstanceProfile policy for sessions (Session Manager user guide, "Step 2: Verify
+ * or add instance permissions for Session Manager"), the ec2messages actions of
+ * AmazonSSMManagedInstanceCore for Run Command. None of these actions takes a narrower
+ * resource than `*` (Service Authorization Reference: ssmmessages and ec2messages define no
+ * resource types).
+ */
+export const SESSION_MANAGER_STATEMENTS: DataAwsIamPolicyDocumentStatement[] = [
+  {
+    sid: 'SessionManager',
+    actions: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+    resources: ['*'],
+  },
+  {
+    sid: 'RunCommand',
+    actions: ['ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage', 'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply'],
+    resources: ['*'],
+  },
+];
 
 /** The boot script, a Terraform template rendered by templatefile() at plan time. */
 export const USER_DATA_TEMPLATE = join(__dirname, '..', 'templates', 'fabric-client-user-data.sh.tpl');
@@ -65,6 +85,8 @@ export interface FabricClientProps {
   readonly peerNodeIds: readonly string[];
   /** ARN of the Secrets Manager secret holding the Fabric CA admin password. */
   readonly adminSecretArn: string;
+  /** ARN of the KMS key that encrypts the admin secret. */
+  readonly secretKeyArn: string;
   /** Fabric CA admin the client enrolls. */
   readonly adminUsername: string;
   /** Prefix of resource names, e.g. `drm-royalties-bank`. */
@@ -105,10 +127,10 @@ export class FabricClient extends Construct {
       description: `Fabric client of ${props.namePrefix}: Session Manager, its own admin secret, read-only AMB`,
       assumeRolePolicy: assumeRole.json,
     });
-    const sessionManager = new IamRolePolicyAttachment(this, 'session-manager', {
-      role: this.role.name,
-      policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
-    });
+    // Not AmazonSSMManagedInstanceCore: it also lets the instance read every SSM parameter of
+    // the account. The AMI parameter is read at plan time, not by the instance.
+    const sessionManagerPolicy = new DataAwsIamPolicyDocument(this, 'session-manager-permissions', { statement: SESSION_MANAGER_STATEMENTS });
+    const sessionManager = new IamRolePolicy(this, 'session-manager', { name: 'session-manager', role: this.role.id, policy: sessionManagerPolicy.json });
     const permissions = new DataAwsIamPolicyDocument(this, 'permissions', {
       statement: clientStatements(props, partition),
     });
@@ -181,6 +203,12 @@ function clientStatements(props: FabricClientProps, partition: string): DataAwsI
   const tlsChain = tlsChainObject(region);
   const statements: DataAwsIamPolicyDocumentStatement[] = [
     { sid: 'ReadOwnAdminSecret', actions: ['secretsmanager:GetSecretValue'], resources: [props.adminSecretArn] },
+    {
+      sid: 'DecryptOwnAdminSecret',
+      actions: ['kms:Decrypt'],
+      resources: [props.secretKeyArn],
+      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`secretsmanager.${region}.amazonaws.com`] }],
+    },
     { sid: 'ReadNetwork', actions: ['managedblockchain:GetNetwork', 'managedblockchain:ListMembers'], resources: [AMB_ARNS.network(region, props.networkId)] },
     { sid: 'ReadOwnMember', actions: ['managedblockchain:GetMember'], resources: [AMB_ARNS.member(region, accountId, props.memberId)] },
     {

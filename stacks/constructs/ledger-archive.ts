@@ -38,7 +38,7 @@ export interface LedgerArchiveProps {
   /** Prefix of resource names, e.g. `drm-royalties-bank`. */
   readonly namePrefix: string;
   /**
-   * SNS topic the failure alarm notifies.
+   * SNS topic the failure alarm notifies (the stack's alarm topic).
    * @default the alarm only changes state
    */
   readonly alarmTopicArn?: string;
