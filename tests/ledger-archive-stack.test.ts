@@ -71,6 +71,10 @@ describe('GIVEN the sample consortium, WHEN synthesized', () => {
     expect(actions.sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 's3:GetObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
     const policy = resources(bank, 'aws_iam_role_policy').find((candidate) => candidate.name === 'ledger-archive');
     expect(policy!.role).toMatch(/aws_iam_role\.client_role_\w+\.name/);
+    expect(statementsOf(bank, 'StateManagerAssociations').actions).toEqual(['ssm:ListInstanceAssociations', 'ssm:DescribeAssociation', 'ssm:UpdateInstanceAssociationStatus', 'ssm:PutComplianceItems']);
+    expect(statementsOf(bank, 'ReadArchiveDocument').resources).toEqual([expect.stringMatching(/aws_ssm_document\.archive_document_\w+\.arn/)]);
+    const everyAction = Object.values(bank.data!.aws_iam_policy_document).flatMap((document: any) => (document.statement ?? []).flatMap((statement: any) => statement.actions ?? []));
+    expect(everyAction.filter((action: string) => /^s3:(Delete|PutObjectRetention|BypassGovernance|PutObjectLegalHold)/.test(action))).toEqual([]);
   });
 
   test('an SSM State Manager association runs the archive hourly on the Fabric client', () => {

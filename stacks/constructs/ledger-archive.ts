@@ -155,6 +155,20 @@ export class LedgerArchive extends Construct {
       dependsOn: [tool],
     });
 
+    // The agent's side of State Manager, which the client's Session Manager and Run Command
+    // policy leaves out: the actions AmazonSSMManagedInstanceCore grants for associations.
+    const agent = new DataAwsIamPolicyDocument(this, 'agent-permissions', {
+      statement: [
+        {
+          sid: 'StateManagerAssociations',
+          actions: ['ssm:ListInstanceAssociations', 'ssm:DescribeAssociation', 'ssm:UpdateInstanceAssociationStatus', 'ssm:PutComplianceItems'],
+          resources: ['*'],
+        },
+        { sid: 'ReadArchiveDocument', actions: ['ssm:GetDocument', 'ssm:DescribeDocument'], resources: [document.arn] },
+      ],
+    });
+    new IamRolePolicy(this, 'agent-policy', { name: 'ledger-archive-schedule', role: props.clientRoleName, policy: agent.json });
+
     this.association = new SsmAssociation(this, 'schedule', {
       name: document.name,
       associationName: `${props.namePrefix}-ledger-archive`.slice(0, 128),
