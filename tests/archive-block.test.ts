@@ -3,6 +3,7 @@ import { appendBlock, emptyManifest, INITIAL_RUNNING_HASH, nextRunningHash, pars
 import { parseArchiveArgs } from '../lib/archive/command';
 import { parseBlockchainInfo, parseChannelList } from '../lib/archive/source';
 import { UsageError } from '../lib/errors';
+import { parseOffchainArgs } from '../lib/offchain';
 import { makeChain } from './helpers/fabric-chain';
 
 const zeros = (length: number) => new Uint8Array(length);
@@ -89,6 +90,14 @@ describe('manifest', () => {
   it('names the field that is wrong in a damaged manifest', () => {
     const text = serializeManifest(emptyManifest('royalties', source, now)).replace('"height": 0', '"height": -1');
     expect(() => parseManifest(text, 's3://b/channels/royalties/manifest.json')).toThrow('s3://b/channels/royalties/manifest.json: height -1 (allowed: an integer >= 0)');
+  });
+});
+
+describe('offchain verify --from-archive arguments', () => {
+  it('takes the anchor from the archive instead of --expect-sha256, never both', () => {
+    expect(parseOffchainArgs(['verify', 'licences/a.pdf', '--member', 'bank', '--from-archive', 'royalties'])).toMatchObject({ kind: 'verify', fromArchive: 'royalties', expectSha256: undefined });
+    expect(() => parseOffchainArgs(['verify', 'licences/a.pdf', '--member', 'bank', '--from-archive', 'royalties', '--expect-sha256', 'a'.repeat(64)])).toThrow(/give one of --expect-sha256 HEX .* or --from-archive CHANNEL/);
+    expect(() => parseOffchainArgs(['verify', 'licences/a.pdf', '--member', 'bank'])).toThrow(/give one of --expect-sha256/);
   });
 });
 

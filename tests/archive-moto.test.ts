@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { findAnchor } from '../lib/archive/anchors';
 import { archiveChannel, archiveMember, ForkError } from '../lib/archive/archiver';
 import { blockKey, manifestKey } from '../lib/archive/layout';
 import { runArchiveCommand } from '../lib/archive/run';
@@ -238,6 +239,14 @@ describe('archive verify and show (moto_server)', () => {
       validationCode: 'VALID',
       rwsets: [{ namespace: 'documents', writes: [{ key: submitted.key, value: submitted.value, isDelete: false }] }],
     });
+  });
+
+  it('finds the anchored hash of a document in the archive, skipping anchors of invalid transactions', async () => {
+    const store = await archived();
+    await expect(findAnchor(store, 'royalties', 'doc-44')).resolves.toMatchObject({ key: 'doc-44', versionId: 'v1', sha256: '44'.padStart(64, '0'), blockNumber: 44, namespace: 'documents', txId: 'main-tx-44' });
+    // block 10's transaction is an MVCC_READ_CONFLICT: its write never reached the ledger
+    await expect(findAnchor(store, 'royalties', 'doc-10')).rejects.toThrow('no anchor of doc-10 in the 48 archived blocks of channel royalties');
+    await expect(findAnchor(store, 'royalties', 'doc-44', 'v2')).rejects.toThrow(/no anchor of doc-44 version v2/);
   });
 
   it('show --tx of an unknown transaction is an operational failure that says where it looked', async () => {

@@ -93,7 +93,8 @@ export function chainTransaction(tag: string, number: number): ChainTransaction 
     creatorMsp: number % 2 === 0 ? 'm-FILMMAKER' : 'm-BANK',
     chaincode: 'documents',
     key: `doc-${number}`,
-    value: `{"sha256":"${String(number).padStart(64, '0')}"}`,
+    // A `documents` chaincode anchor record (chaincode/documents).
+    value: JSON.stringify({ key: `doc-${number}`, versionId: 'v1', sha256: String(number).padStart(64, '0'), mspId: number % 2 === 0 ? 'm-FILMMAKER' : 'm-BANK', txId: `${tag}-tx-${number}`, anchoredAt: new Date((1_780_000_000 + number) * 1000).toISOString() }),
     validationCode: number % 7 === 3 ? peer.TxValidationCode.MVCC_READ_CONFLICT : peer.TxValidationCode.VALID,
   };
 }
