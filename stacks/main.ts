@@ -38,12 +38,19 @@ export function networkLayerOnlyNotice(consortium: Consortium): string[] {
     );
 }
 
+/** Joined members whose Fabric client would boot without Fabric tools, since nothing is pinned. */
+export function unpinnedArchivesNotice(consortium: Consortium): string[] {
+  return consortium.members
+    .filter((member) => member.joined && member.client.archives === undefined)
+    .map((member) => `${member.name}: no client.archives pinned, so its Fabric client installs no Fabric tool (README: Pinning the Fabric archives)`);
+}
+
 /** `npm run synth`: validate the consortium in CONSORTIUM_DIR and write every member's stack. */
 export function main(): Promise<void> {
   return runMain(() => {
     const role = stackRoleOf(process.env);
     const consortium = loadConsortium();
-    for (const line of [...networkLayerOnlyNotice(consortium), ...planRoleNotice(consortium, role)]) process.stderr.write(`${line}\n`);
+    for (const line of [...networkLayerOnlyNotice(consortium), ...unpinnedArchivesNotice(consortium), ...planRoleNotice(consortium, role)]) process.stderr.write(`${line}\n`);
     synthesize(consortium, undefined, role);
   });
 }

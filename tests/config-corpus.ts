@@ -250,9 +250,9 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'reports YAML syntax errors with their position',
     apply: (f) => f.edit('bank.yaml', 'logging:\n  ca: true', 'logging:\n  ca: true\n   peer: [true'),
     expected: [
-      'members/bank.yaml:20:7 YAML: Nested mappings are not allowed in compact mappings',
-      'members/bank.yaml:20:7 YAML: Implicit keys need to be on a single line',
-      'members/bank.yaml:22:3 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'members/bank.yaml:30:7 YAML: Nested mappings are not allowed in compact mappings',
+      'members/bank.yaml:30:7 YAML: Implicit keys need to be on a single line',
+      'members/bank.yaml:32:3 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
     ],
   },
   {
@@ -273,7 +273,7 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses a tag key in the aws: namespace',
     apply: (f) => f.edit('bank.yaml', 'owner: bank-dlt-ops', 'aws:owner: bank-dlt-ops'),
     expected: [
-      'members/bank.yaml:25:3 tags.aws:owner: key "aws:owner" is not allowed (allowed: 1-128 characters of letters, digits, spaces and _.:/=+-@, not starting with aws:)',
+      'members/bank.yaml:35:3 tags.aws:owner: key "aws:owner" is not allowed (allowed: 1-128 characters of letters, digits, spaces and _.:/=+-@, not starting with aws:)',
     ],
   },
   {
@@ -294,7 +294,7 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses an off-chain reader that is not a member',
     apply: (f) => f.edit('bank.yaml', 'logging:', 'offchain:\n  readers: [filmmaker, auditor]\nlogging:'),
     expected: [
-      'members/bank.yaml:20:24 offchain.readers[1]: "auditor" is not a member of the consortium (allowed: bank, filmmaker, ott-vendor-1, ott-vendor-2)',
+      'members/bank.yaml:30:24 offchain.readers[1]: "auditor" is not a member of the consortium (allowed: bank, filmmaker, ott-vendor-1, ott-vendor-2)',
     ],
   },
   {
@@ -308,7 +308,7 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses renaming a member that exists (it would be replaced)',
     apply: (f) => f.write('bank-eu.yaml', require('node:fs').readFileSync(`${f.dir}/bank.yaml`, 'utf8')).remove('bank.yaml').edit('consortium.yaml', '[filmmaker, bank]', '[filmmaker, bank-eu]'),
     expected: [
-      'members/bank-eu.yaml:29:9 ledger.name: this file is named bank-eu, but member m-FN3QH2XV5CDRJ7KLAP4WTYBS6E was created as "bank"; renaming would replace the member and orphan its ledger (allowed: rename the file back to bank.yaml)',
+      'members/bank-eu.yaml:39:9 ledger.name: this file is named bank-eu, but member m-FN3QH2XV5CDRJ7KLAP4WTYBS6E was created as "bank"; renaming would replace the member and orphan its ledger (allowed: rename the file back to bank.yaml)',
     ],
   },
   {
@@ -348,7 +348,7 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses dropping a recorded peer from the list',
     apply: (f) => f.edit('filmmaker.yaml', /  - name: peer2\n    instanceType: bc.t3.medium\n    availabilityZone: us-east-1b\n/, ''),
     expected: [
-      'members/filmmaker.yaml:37:13 ledger.peers[1].name: peer peer2 (nd-3LCTMWXBFNG7JHOY4D2E5QXP6A) is recorded but no longer in peers; the deploy would orphan a running node (allowed: keep it in peers, or delete node nd-3LCTMWXBFNG7JHOY4D2E5QXP6A with the AMB API first and run npm run sync)',
+      'members/filmmaker.yaml:47:13 ledger.peers[1].name: peer peer2 (nd-3LCTMWXBFNG7JHOY4D2E5QXP6A) is recorded but no longer in peers; the deploy would orphan a running node (allowed: keep it in peers, or delete node nd-3LCTMWXBFNG7JHOY4D2E5QXP6A with the AMB API first and run npm run sync)',
     ],
   },
   {

@@ -3,18 +3,20 @@
  * as Terraform renders it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AMB_ARNS, partitionOf } from '../lib/amb';
 import { exitCodeOf } from '../lib/cli';
 import { ConfigError, loadConsortium } from '../lib/config';
 import { AL2023_AMI_PARAMETER, SESSION_MANAGER_STATEMENTS, USER_DATA_TEMPLATE, userDataVariables, type UserDataValues } from '../stacks/constructs/fabric-client';
-import { synthesize } from '../stacks/main';
+import { synthesize, unpinnedArchivesNotice } from '../stacks/main';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
 import { renderWithTerraform } from './helpers/render-template';
 import { ledgerTemplateOf, resources, synthAll, type TerraformJson } from './helpers/synth';
-import { requireTool } from './helpers/tools';
+import { startMotoServer, type MotoServer } from './helpers/moto';
+import { requireTool, run } from './helpers/tools';
 
 const sample = synthAll(loadConsortium(SAMPLE_DIR));
 const JOINED = ['bank', 'filmmaker', 'ott-vendor-1'];
@@ -66,7 +68,11 @@ const SAMPLE_VALUES: UserDataValues = {
   adminSecretArn: 'arn:aws:secretsmanager:us-east-1:444455556666:secret:AdminSecret-8GqvHLm3MXwT-Ab12Cd',
   adminUsername: 'bankadmin',
   fabricVersion: '2.2.15',
-  fabricCaVersion: '1.5.13',
+  fabricCaVersion: '1.5.21',
+  archives: {
+    fabric: { url: 's3://bank-fabric-archives-444455556666/fabric-2.2.15-linux-amd64.tar.xz', sha256: 'fa31fb381071daa6ac183a4aaa4637e0a733da2ee0128a551e5c5875a28cc61b' },
+    fabricCa: { url: 's3://bank-fabric-archives-444455556666/fabric-ca-1.5.21-linux-amd64.tar.xz', sha256: '56c35edef5cd1e82c23e536e096f1b0e811f4e5bf7aae124c2db1b6656e64d4a' },
+  },
 };
 
 describe('which members get a client', () => {
@@ -174,7 +180,7 @@ describe('the role', () => {
     expect(everyAction.filter((action) => /^ssm:(Get|Describe|List)|\*/.test(action))).toEqual([]);
   });
 
-  test('may read and decrypt its own admin secret, read its network, member and peers, and the TLS chain: nothing else', () => {
+  test('may read and decrypt its own admin secret, read its network, member and peers, the TLS chain and its pinned archives: nothing else', () => {
     const out = (key: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_cloudformation_stack\\.ledger_stack_\\w+\\.outputs\\["${key}"\\]\\}$`));
     const arn = (prefix: string, key: string) => expect.stringMatching(new RegExp(`^${prefix.replace(/[.*]/g, '\\$&')}\\$\\{aws_cloudformation_stack\\.ledger_stack_\\w+\\.outputs\\["${key}"\\]\\}$`));
     const network = 'arn:aws:managedblockchain:us-east-1::networks/n-MWY63ZJZU5HGNCMBQER7IN6OIU';
@@ -191,6 +197,11 @@ describe('the role', () => {
       { sid: 'ReadOwnMember', actions: ['managedblockchain:GetMember'], resources: [member] },
       { sid: 'ListOwnNodes', actions: ['managedblockchain:ListNodes'], resources: [network, member] },
       { sid: 'ReadTlsChain', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::us-east-1.managedblockchain/etc/managedblockchain-tls-chain.pem'] },
+      {
+        sid: 'ReadPinnedArchives',
+        actions: ['s3:GetObject'],
+        resources: ['arn:aws:s3:::bank-fabric-archives-444455556666/fabric-2.2.15-linux-amd64.tar.xz', 'arn:aws:s3:::bank-fabric-archives-444455556666/fabric-ca-1.5.21-linux-amd64.tar.xz'],
+      },
       { sid: 'ReadOwnPeers', actions: ['managedblockchain:GetNode'], resources: [arn('arn:aws:managedblockchain:us-east-1:444455556666:nodes/', 'PeerNodePeer1Id')] },
     ]);
     expect(clientResources(sample.bank, 'aws_iam_role_policy').map((policy) => policy.name).sort()).toEqual(['fabric-client', 'session-manager']);
@@ -323,6 +334,10 @@ describe('user data', () => {
         adminUsername: 'a'.repeat(16),
         fabricVersion: '2.2.99',
         fabricCaVersion: '1.5.99',
+        archives: {
+          fabric: { url: `s3://${'b'.repeat(63)}/${'k'.repeat(1024)}`, sha256: 'f'.repeat(64) },
+          fabricCa: { url: `https://${'h'.repeat(253)}:65535/${'p'.repeat(2048)}`, sha256: 'f'.repeat(64) },
+        },
       }),
     );
     expect(Buffer.byteLength(longest, 'utf8')).toBeLessThan(16 * 1024);
@@ -371,13 +386,44 @@ describe('user data', () => {
     expect(rendered).not.toMatch(/:3\d{4}\b/);
   });
 
-  test('downloads the configured Fabric and Fabric CA releases and the TLS chain of its region', () => {
+  test('downloads the TLS chain of its region, and the Fabric archives from where the YAML pins them, nowhere else', () => {
     const pinned = renderWithTerraform(USER_DATA_TEMPLATE, userDataVariables({ ...SAMPLE_VALUES, region: 'eu-west-2', fabricVersion: '2.2.14', fabricCaVersion: '1.5.12' }));
     expect(pinned).toContain("readonly FABRIC_VERSION='2.2.14'");
     expect(pinned).toContain("readonly FABRIC_CA_VERSION='1.5.12'");
-    expect(pinned).toContain('https://github.com/hyperledger/fabric/releases/download/v$FABRIC_VERSION/hyperledger-fabric-linux-amd64-$FABRIC_VERSION.tar.gz');
-    expect(pinned).toContain('https://github.com/hyperledger/fabric-ca/releases/download/v$FABRIC_CA_VERSION/hyperledger-fabric-ca-linux-amd64-$FABRIC_CA_VERSION.tar.gz');
+    expect(pinned).toContain("readonly FABRIC_ARCHIVE_URL='s3://bank-fabric-archives-444455556666/fabric-2.2.15-linux-amd64.tar.xz'");
+    expect(pinned).toContain("readonly FABRIC_ARCHIVE_SHA256='fa31fb381071daa6ac183a4aaa4637e0a733da2ee0128a551e5c5875a28cc61b'");
+    expect(pinned).toContain("readonly FABRIC_CA_ARCHIVE_URL='s3://bank-fabric-archives-444455556666/fabric-ca-1.5.21-linux-amd64.tar.xz'");
+    expect(pinned).toContain("readonly FABRIC_CA_ARCHIVE_SHA256='56c35edef5cd1e82c23e536e096f1b0e811f4e5bf7aae124c2db1b6656e64d4a'");
     expect(pinned).toContain("readonly TLS_CHAIN_URI='s3://eu-west-2.managedblockchain/etc/managedblockchain-tls-chain.pem'");
+    expect(pinned).not.toMatch(/github\.com|releases\/download/);
+  });
+
+  test('every joined sample member pins both archives, and the same file always with the same SHA-256', () => {
+    const byFile = new Map<string, Set<string>>();
+    for (const member of loadConsortium(SAMPLE_DIR).members.filter((candidate) => candidate.joined)) {
+      const { fabric, fabricCa } = member.client.archives!;
+      for (const archive of [fabric, fabricCa]) {
+        const file = archive.url.split('/').pop()!;
+        byFile.set(file, new Set([...(byFile.get(file) ?? []), archive.sha256]));
+      }
+    }
+    expect(Object.fromEntries([...byFile].map(([file, sums]) => [file, sums.size]))).toEqual({ 'fabric-2.2.15-linux-amd64.tar.xz': 1, 'fabric-ca-1.5.21-linux-amd64.tar.xz': 1 });
+  });
+
+  test('without pinned archives the synth says so and the script installs no Fabric tool, saying what to set', () => {
+    const fixture = new ConsortiumFixture().edit('bank.yaml', /  fabricCaVersion: 1\.5\.21\n[\s\S]*?fabric-ca-1\.5\.21-linux-amd64\.tar\.xz\n.*\n/, '');
+    try {
+      const consortium = fixture.load();
+      expect(consortium.members.find((member) => member.name === 'bank')!.client.archives).toBeUndefined();
+      expect(unpinnedArchivesNotice(consortium)).toEqual(['bank: no client.archives pinned, so its Fabric client installs no Fabric tool (README: Pinning the Fabric archives)']);
+      expect(statements(synthAll(consortium).bank).map((statement) => statement.sid)).not.toContain('ReadPinnedArchives');
+    } finally {
+      fixture.dispose();
+    }
+    expect(unpinnedArchivesNotice(loadConsortium(SAMPLE_DIR))).toEqual([]);
+    const unpinned = renderWithTerraform(USER_DATA_TEMPLATE, userDataVariables({ ...SAMPLE_VALUES, archives: undefined }));
+    expect(unpinned).toContain("readonly FABRIC_ARCHIVE_URL=''");
+    expect(unpinned).toContain('die "no Fabric archives are pinned, so no Fabric tool is installed: set client.archives (url and sha256 of each) in the member\'s YAML and deploy"');
   });
 
   test('writes the peer CLI settings: member id as MSP id, first peer, TLS root, admin MSP, orderer', () => {
@@ -393,6 +439,56 @@ describe('user data', () => {
     expect(rendered).toContain('readonly PROFILE=/etc/profile.d/fabric.sh');
     expect(rendered).toContain('readonly MSP_DIR=$OPERATOR_HOME/admin-msp');
     expect(rendered).toContain('readonly LOG_FILE=/var/log/fabric-client-setup.log');
+  });
+
+  describe('install_archive, run by bash with the aws CLI against S3 in moto_server', () => {
+    const work = mkdtempSync(join(tmpdir(), 'pinned-archive-'));
+    const url = 's3://fabric-archives/fabric-2.2.15-linux-amd64.tar.xz';
+    let moto: MotoServer;
+    let sha256 = '';
+    beforeAll(async () => {
+      requireTool('aws');
+      moto = await startMotoServer();
+      mkdirSync(join(work, 'release', 'bin'), { recursive: true });
+      writeFileSync(join(work, 'release', 'bin', 'peer'), '#!/bin/sh\necho "peer 2.2.15"\n', { mode: 0o755 });
+      run('tar', ['-cJf', join(work, 'release.tar.xz'), '-C', join(work, 'release'), 'bin']);
+      sha256 = createHash('sha256').update(readFileSync(join(work, 'release.tar.xz'))).digest('hex');
+      const env = { ...process.env, ...moto.env };
+      run('aws', ['s3api', 'create-bucket', '--bucket', 'fabric-archives', '--region', 'us-east-1'], { env });
+      run('aws', ['s3', 'cp', '--region', 'us-east-1', '--only-show-errors', join(work, 'release.tar.xz'), url], { env });
+    });
+    afterAll(async () => {
+      await moto?.stop();
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    /** The script's own functions, run as the boot script runs them. */
+    const installArchive = (expected: string, target: string) => {
+      const functions = ['log', 'die', 'retry', 'install_archive'].map((name) => {
+        const body = rendered.match(new RegExp(`\\n${name}\\(\\) \\{\\n[\\s\\S]*?\\n\\}\\n`))?.[0];
+        if (!body) throw new Error(`no function ${name} in the rendered script`);
+        return body;
+      });
+      const script = ['set -Eeuo pipefail', "readonly REGION='us-east-1'", ...functions, `install_archive Fabric '${url}' '${expected}' '${target}'`].join('\n');
+      const result = spawnSync('bash', ['-c', script], { env: { ...process.env, ...moto.env }, encoding: 'utf8' });
+      return { status: result.status, log: result.stderr };
+    };
+
+    test('installs the archive whose SHA-256 matches the pin', () => {
+      const target = join(work, 'installed-ok');
+      const result = installArchive(sha256, target);
+      expect(result).toMatchObject({ status: 0, log: expect.stringContaining(`Fabric archive matches its pinned SHA-256 ${sha256}`) });
+      expect(readFileSync(join(target, 'bin', 'peer'), 'utf8')).toContain('peer 2.2.15');
+    });
+
+    test('refuses an archive whose SHA-256 differs: exit 1, both values in the log, nothing installed', () => {
+      const target = join(work, 'installed-bad');
+      const pinned = '0'.repeat(64);
+      const result = installArchive(pinned, target);
+      expect(result.status).toBe(1);
+      expect(result.log).toContain(`ERROR: Fabric archive ${url} has SHA-256 ${sha256}, but client.archives pins ${pinned}; nothing installed.`);
+      expect(existsSync(target)).toBe(false);
+    });
   });
 
   describe('fabric-use-peer', () => {

@@ -109,7 +109,7 @@ describe('the alarm topic', () => {
     const fixture = new ConsortiumFixture().edit('bank.yaml', 'tags:', 'alerts:\n  topicArn: arn:aws:sns:eu-west-1:444455556666:bank-ops\ntags:');
     try {
       expect(fixture.errors()).toEqual([
-        'members/bank.yaml:25:13 alerts.topicArn: the topic is in eu-west-1, but CloudWatch alarms notify topics of their own region only (allowed: a topic in us-east-1)',
+        'members/bank.yaml:35:13 alerts.topicArn: the topic is in eu-west-1, but CloudWatch alarms notify topics of their own region only (allowed: a topic in us-east-1)',
       ]);
     } finally {
       fixture.dispose();
@@ -119,7 +119,7 @@ describe('the alarm topic', () => {
   test('an address that is not one is refused at load', () => {
     const fixture = new ConsortiumFixture().edit('bank.yaml', 'tags:', 'alerts:\n  emails: [oncall]\ntags:');
     try {
-      expect(fixture.errors()).toEqual(['members/bank.yaml:25:12 alerts.emails[0]: "oncall" is not valid (allowed: an e-mail address such as ops@example.com)']);
+      expect(fixture.errors()).toEqual(['members/bank.yaml:35:12 alerts.emails[0]: "oncall" is not valid (allowed: an e-mail address such as ops@example.com)']);
     } finally {
       fixture.dispose();
     }

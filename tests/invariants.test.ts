@@ -76,3 +76,74 @@ describe.each(cases)('%s', (_name, consortium, stack) => {
     expect(others.filter((account) => text.includes(account))).toEqual([]);
   });
 });
+
+/** `${type.name.attribute}` -> `type.name`: which resource or data source an expression points at. */
+function target(expression: unknown): string | undefined {
+  return typeof expression === 'string' ? expression.match(/^\$\{((?:data\.)?\w+\.[\w-]+)\.\w+\}$/)?.[1] : undefined;
+}
+
+/** The statements of the policy document a `policy` field references, or [] when it references none. */
+function statementsOf(stack: TerraformJson, policy: unknown): Record<string, any>[] {
+  const [, type, name] = target(policy)?.split('.') ?? [];
+  return type === 'aws_iam_policy_document' ? (stack.data?.aws_iam_policy_document?.[name]?.statement ?? []) : [];
+}
+
+const deniesPlainHttp = (statements: Record<string, any>[]) =>
+  statements.some(
+    (statement) =>
+      statement.effect === 'Deny' &&
+      (statement.condition ?? []).some((condition: any) => condition.test === 'Bool' && condition.variable === 'aws:SecureTransport' && condition.values?.includes('false')),
+  );
+
+/**
+ * The security review of the applied stacks, run mechanically on every stack of every variant,
+ * so that no later change can quietly undo it. (Ingress from 0.0.0.0/0 is checked above.)
+ */
+describe.each(cases)('security review: %s', (_name, consortium, stack) => {
+  const member = consortium.members.find((m) => m.accountId === stack.provider.aws[0].allowed_account_ids[0])!;
+
+  test('no policy allows Action "*", and no role policy allows a whole service ("svc:*")', () => {
+    const documents = Object.entries(stack.data?.aws_iam_policy_document ?? {});
+    const allowAll = documents.flatMap(([id, document]) =>
+      (document.statement as Record<string, any>[]).filter((statement) => (statement.effect ?? 'Allow') === 'Allow' && statement.actions?.includes('*')).map(() => id),
+    );
+    expect(allowAll).toEqual([]);
+    const encoded = [...strings(stack)].filter(([, value]) => /"Action" = (\[[^\]]*)?"\*"/.test(value));
+    expect(encoded).toEqual([]);
+    const rolePolicies = resources(stack, 'aws_iam_role_policy').flatMap((policy) => statementsOf(stack, policy.policy));
+    expect(rolePolicies.filter((statement) => (statement.effect ?? 'Allow') === 'Allow' && statement.actions.some((action: string) => action.endsWith(':*')))).toEqual([]);
+    expect(resources(stack, 'aws_iam_role_policy_attachment')).toEqual([]);
+  });
+
+  test('no public IP unless the member chose a public client; no subnet hands out public IPs', () => {
+    for (const instance of resources(stack, 'aws_instance')) expect(instance.associate_public_ip_address).toBe(member.client.subnet === 'public');
+    expect(resources(stack, 'aws_subnet').filter((subnet) => subnet.map_public_ip_on_launch === true)).toEqual([]);
+  });
+
+  test('every alarm notifies someone', () => {
+    const silent = resources(stack, 'aws_cloudwatch_metric_alarm').filter((alarm) => !(alarm.alarm_actions?.length > 0));
+    expect(silent.map((alarm) => alarm.alarm_name)).toEqual([]);
+  });
+
+  test('every queue and every bucket has a policy that denies plain HTTP', () => {
+    const queuePolicies = resources(stack, 'aws_sqs_queue_policy');
+    for (const id of Object.keys(stack.resource.aws_sqs_queue ?? {})) {
+      const policies = queuePolicies.filter((policy) => target(policy.queue_url) === `aws_sqs_queue.${id}`);
+      expect({ queue: id, deniesPlainHttp: policies.some((policy) => deniesPlainHttp(statementsOf(stack, policy.policy))) }).toEqual({ queue: id, deniesPlainHttp: true });
+    }
+    const bucketPolicies = resources(stack, 'aws_s3_bucket_policy');
+    for (const id of Object.keys(stack.resource.aws_s3_bucket ?? {})) {
+      const policies = bucketPolicies.filter((policy) => target(policy.bucket) === `aws_s3_bucket.${id}`);
+      expect({ bucket: id, deniesPlainHttp: policies.some((policy) => deniesPlainHttp(statementsOf(stack, policy.policy))) }).toEqual({ bucket: id, deniesPlainHttp: true });
+    }
+  });
+
+  test("every log group has a retention and the stack's KMS key; every queue and topic is encrypted with it", () => {
+    const key = /^\$\{aws_kms_key\.key_\w+\.arn\}$/;
+    for (const group of resources(stack, 'aws_cloudwatch_log_group')) {
+      expect({ name: group.name, retention: group.retention_in_days > 0, key: group.kms_key_id }).toEqual({ name: group.name, retention: true, key: expect.stringMatching(key) });
+    }
+    for (const queue of resources(stack, 'aws_sqs_queue')) expect(queue.kms_master_key_id).toMatch(key);
+    for (const topic of resources(stack, 'aws_sns_topic')) expect(topic.kms_master_key_id).toMatch(key);
+  });
+});

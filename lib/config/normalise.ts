@@ -71,6 +71,10 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
           fabricVersion: client.fabricVersion ?? defaultOf(MEMBER_SPEC, 'client.fabricVersion'),
           fabricCaVersion: client.fabricCaVersion ?? defaultOf(MEMBER_SPEC, 'client.fabricCaVersion'),
           rootVolumeGiB: client.rootVolumeGiB ?? defaultOf(MEMBER_SPEC, 'client.rootVolumeGiB'),
+          archives: client.archives && {
+            fabric: { url: client.archives.fabric!.url!, sha256: client.archives.fabric!.sha256! },
+            fabricCa: { url: client.archives.fabricCa!.url!, sha256: client.archives.fabricCa!.sha256! },
+          },
         },
         logging: {
           ca: logging.ca ?? defaultOf(MEMBER_SPEC, 'logging.ca'),

@@ -34,6 +34,11 @@ export interface RawLedgerRecord {
   peers?: ({ name?: string; nodeId?: string; instanceType?: string; availabilityZone?: string } | undefined)[];
 }
 
+export interface RawPinnedArchive {
+  url?: string;
+  sha256?: string;
+}
+
 export interface RawPeer {
   name?: string;
   instanceType?: string;
@@ -59,6 +64,7 @@ export interface RawMember {
     fabricVersion?: string;
     fabricCaVersion?: string;
     rootVolumeGiB?: number;
+    archives?: { fabric?: RawPinnedArchive; fabricCa?: RawPinnedArchive };
   };
   logging?: { ca?: boolean; peer?: boolean; chaincode?: boolean };
   voting?: { otherwise?: string; automated?: boolean; schedule?: string; alarmTopicArn?: string };

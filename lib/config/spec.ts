@@ -105,6 +105,27 @@ const SECURITY_GROUP_ID: StringSpec = {
   patternHint: 'sg- followed by 8 or 17 hex digits',
 };
 
+/** A release archive by location and checksum; the boot script installs nothing else. */
+const PINNED_ARCHIVE: ObjectSpec = {
+  type: 'object',
+  description: 'A release archive (.tar.gz or .tar.xz).',
+  properties: {
+    url: {
+      type: 'string',
+      description: "Where the client downloads it: an S3 object (s3://bucket/key, read with the client's role) or an https URL.",
+      pattern: /^(s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[\w!.*()\/-]{1,1024}|https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/[\w.~%\/+=&?-]{0,2048})$/,
+      patternHint: 's3://<bucket>/<key> or https://<host>/<path> (no quotes, spaces or $)',
+    },
+    sha256: {
+      type: 'string',
+      description: 'SHA-256 of the archive, 64 lower-case hex digits (sha256sum of the file you checked).',
+      pattern: /^[0-9a-f]{64}$/,
+      patternHint: '64 lower-case hex digits',
+    },
+  },
+  required: ['url', 'sha256'],
+};
+
 const SNS_TOPIC_ARN: StringSpec = {
   type: 'string',
   description: 'SNS topic ARN.',
@@ -444,6 +465,15 @@ export const MEMBER_SPEC: ObjectSpec = {
           default: '1.5.13',
         },
         rootVolumeGiB: { type: 'integer', description: 'Root volume size in GiB.', minimum: 8, maximum: 1024, default: 30 },
+        archives: {
+          type: 'object',
+          description: 'The Fabric and Fabric CA release archives the client installs, each by location and SHA-256; without them the client installs no Fabric tool.',
+          properties: {
+            fabric: { ...PINNED_ARCHIVE, description: 'Archive of the Fabric peer tools (bin/, config/) of client.fabricVersion.' },
+            fabricCa: { ...PINNED_ARCHIVE, description: 'Archive of fabric-ca-client (bin/) of client.fabricCaVersion.' },
+          },
+          required: ['fabric', 'fabricCa'],
+        },
       },
     },
     logging: {

@@ -48,6 +48,14 @@ export interface Peer {
   readonly availabilityZone: string;
 }
 
+/** A release archive the client installs only if its SHA-256 matches. */
+export interface PinnedArchive {
+  /** `s3://bucket/key` (read with the client's role) or an https URL. */
+  readonly url: string;
+  /** SHA-256 of the archive, 64 lower-case hex digits. */
+  readonly sha256: string;
+}
+
 export interface FabricClient {
   /** EC2 instance type of the client machine. */
   readonly instanceType: string;
@@ -61,6 +69,8 @@ export interface FabricClient {
   readonly fabricCaVersion: string;
   /** Root volume size in GiB. */
   readonly rootVolumeGiB: number;
+  /** The Fabric and Fabric CA archives to install; absent: the client installs no Fabric tool. */
+  readonly archives?: { readonly fabric: PinnedArchive; readonly fabricCa: PinnedArchive };
 }
 
 export interface Logging {

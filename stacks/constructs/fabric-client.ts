@@ -46,6 +46,8 @@ export interface UserDataValues {
   readonly adminUsername: string;
   readonly fabricVersion: string;
   readonly fabricCaVersion: string;
+  /** The archives to install, each checked against its SHA-256; absent: no Fabric tool is installed. */
+  readonly archives?: FabricClientConfig['archives'];
 }
 
 /** The variables the user-data template reads: ids and versions, never a secret value. */
@@ -59,6 +61,10 @@ export function userDataVariables(values: UserDataValues): Record<string, string
     admin_username: values.adminUsername,
     fabric_version: values.fabricVersion,
     fabric_ca_version: values.fabricCaVersion,
+    fabric_archive_url: values.archives?.fabric.url ?? '',
+    fabric_archive_sha256: values.archives?.fabric.sha256 ?? '',
+    fabric_ca_archive_url: values.archives?.fabricCa.url ?? '',
+    fabric_ca_archive_sha256: values.archives?.fabricCa.sha256 ?? '',
     tls_chain_bucket: tlsChain.bucket,
     tls_chain_key: tlsChain.key,
   };
@@ -180,6 +186,7 @@ export class FabricClient extends Construct {
           adminUsername: props.adminUsername,
           fabricVersion: client.fabricVersion,
           fabricCaVersion: client.fabricCaVersion,
+          archives: client.archives,
         }),
       ),
       // A running client keeps the script it booted with (it reruns that copy at each boot),
@@ -218,6 +225,10 @@ function clientStatements(props: FabricClientProps, partition: string): DataAwsI
     },
     { sid: 'ReadTlsChain', actions: ['s3:GetObject'], resources: [`arn:${partition}:s3:::${tlsChain.bucket}/${tlsChain.key}`] },
   ];
+  const s3Archives = Object.values(props.client.archives ?? {}).filter((archive) => archive.url.startsWith('s3://'));
+  if (s3Archives.length > 0) {
+    statements.push({ sid: 'ReadPinnedArchives', actions: ['s3:GetObject'], resources: s3Archives.map((archive) => `arn:${partition}:s3:::${archive.url.slice('s3://'.length)}`) });
+  }
   if (props.peerNodeIds.length > 0) {
     statements.push({ sid: 'ReadOwnPeers', actions: ['managedblockchain:GetNode'], resources: props.peerNodeIds.map((nodeId) => AMB_ARNS.node(region, accountId, nodeId)) });
   }

@@ -18,6 +18,11 @@ readonly ADMIN_SECRET_ARN='${admin_secret_arn}'
 readonly ADMIN_USERNAME='${admin_username}'
 readonly FABRIC_VERSION='${fabric_version}'
 readonly FABRIC_CA_VERSION='${fabric_ca_version}'
+# The archives the member's YAML pins (client.archives): location and SHA-256.
+readonly FABRIC_ARCHIVE_URL='${fabric_archive_url}'
+readonly FABRIC_ARCHIVE_SHA256='${fabric_archive_sha256}'
+readonly FABRIC_CA_ARCHIVE_URL='${fabric_ca_archive_url}'
+readonly FABRIC_CA_ARCHIVE_SHA256='${fabric_ca_archive_sha256}'
 readonly TLS_CHAIN_URI='s3://${tls_chain_bucket}/${tls_chain_key}'
 
 readonly LOG_FILE=/var/log/fabric-client-setup.log
@@ -92,32 +97,45 @@ UNIT_FILE
 }
 
 install_packages() {
-  if ! rpm -q docker jq >/dev/null 2>&1; then
-    log "installing docker and jq"
-    retry dnf install -y -q docker jq
+  if ! rpm -q docker jq xz >/dev/null 2>&1; then
+    log "installing docker, jq and xz"
+    retry dnf install -y -q docker jq xz
   fi
   systemctl enable --now docker
   usermod -aG docker "$OPERATOR"
 }
 
-# Downloads a release tarball from GitHub into its own versioned directory, once.
-install_release() {
-  local url=$1 dir=$2 work
+# Downloads a pinned archive, checks its SHA-256 and only then unpacks it into its own
+# versioned directory, once. It runs as root: nothing unchecked is ever unpacked.
+install_archive() {
+  local name=$1 url=$2 expected=$3 dir=$4 work actual
   if [[ -d "$dir" ]]; then
     return 0
   fi
-  log "downloading $url"
+  log "downloading $name from $url"
   work=$(mktemp -d)
-  retry curl --fail --silent --show-error --location --proto '=https' --output "$work/release.tar.gz" "$url"
+  case "$url" in
+    s3://*) retry aws s3 cp --region "$REGION" --only-show-errors "$url" "$work/archive" ;;
+    *) retry curl --fail --silent --show-error --location --proto '=https' --output "$work/archive" "$url" ;;
+  esac
+  actual=$(sha256sum "$work/archive" | cut -d ' ' -f 1)
+  if [[ "$actual" != "$expected" ]]; then
+    rm -rf "$work"
+    die "$name archive $url has SHA-256 $actual, but client.archives pins $expected; nothing installed. Check which one is right, fix the archive or the YAML, deploy"
+  fi
+  log "$name archive matches its pinned SHA-256 $expected"
   mkdir -p "$work/unpacked" "$(dirname "$dir")"
-  tar -xzf "$work/release.tar.gz" -C "$work/unpacked"
+  tar -xf "$work/archive" -C "$work/unpacked"
   mv "$work/unpacked" "$dir"
   rm -rf "$work"
 }
 
 install_fabric_tools() {
-  install_release "https://github.com/hyperledger/fabric/releases/download/v$FABRIC_VERSION/hyperledger-fabric-linux-amd64-$FABRIC_VERSION.tar.gz" "$FABRIC_DIR"
-  install_release "https://github.com/hyperledger/fabric-ca/releases/download/v$FABRIC_CA_VERSION/hyperledger-fabric-ca-linux-amd64-$FABRIC_CA_VERSION.tar.gz" "$FABRIC_CA_DIR"
+  if [[ -z "$FABRIC_ARCHIVE_URL" || -z "$FABRIC_CA_ARCHIVE_URL" ]]; then
+    die "no Fabric archives are pinned, so no Fabric tool is installed: set client.archives (url and sha256 of each) in the member's YAML and deploy"
+  fi
+  install_archive Fabric "$FABRIC_ARCHIVE_URL" "$FABRIC_ARCHIVE_SHA256" "$FABRIC_DIR"
+  install_archive "Fabric CA" "$FABRIC_CA_ARCHIVE_URL" "$FABRIC_CA_ARCHIVE_SHA256" "$FABRIC_CA_DIR"
   local tool
   for tool in "$FABRIC_DIR"/bin/*; do
     ln -sfn "$tool" "/usr/local/bin/$(basename "$tool")"
