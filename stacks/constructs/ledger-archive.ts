@@ -5,6 +5,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
@@ -100,13 +101,27 @@ export class LedgerArchive extends Construct {
     // The command's code is not evidence: it lives in its own small bucket, outside Object Lock.
     const toolBucketName = memberBucketNameOf('archiver', props.networkName, props.memberName, props.accountId);
     const toolBucket = new S3Bucket(this, 'tool-bucket', { bucket: toolBucketName, forceDestroy: true, tags: { Name: toolBucketName } });
-    new S3BucketPublicAccessBlock(this, 'tool-public-access', {
+    const toolPublicAccess = new S3BucketPublicAccessBlock(this, 'tool-public-access', {
       bucket: toolBucket.id,
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
+    const toolPolicy = new DataAwsIamPolicyDocument(this, 'tool-bucket-policy', {
+      statement: [
+        {
+          sid: 'DenyInsecureTransport',
+          effect: 'Deny',
+          principals: [{ type: '*', identifiers: ['*'] }],
+          actions: ['s3:*'],
+          resources: [toolBucket.arn, `${toolBucket.arn}/*`],
+          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+        },
+      ],
+    });
+    // S3 refuses concurrent changes to one bucket's access settings (OperationAborted).
+    new S3BucketPolicy(this, 'tool-policy', { bucket: toolBucket.id, policy: toolPolicy.json, dependsOn: [toolPublicAccess] });
     new S3BucketServerSideEncryptionConfigurationA(this, 'tool-encryption', { bucket: toolBucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] });
     const bundle = archiveBundle();
     const asset = new TerraformAsset(this, 'tool-asset', { path: bundle.path, type: AssetType.FILE });
