@@ -17,12 +17,12 @@ export const S3_LIMITS = {
 } as const;
 
 /**
- * Deterministic, globally unique bucket name `<network>-<member>-offchain-<account>`, lower
+ * Deterministic, globally unique bucket name `<network>-<member>-<purpose>-<account>`, lower
  * case and at most 63 characters; a long network/member pair is shortened and keeps a hash
  * of the full pair so two long names never meet.
  */
-export function offchainBucketNameOf(networkName: string, memberName: string, accountId: string): string {
-  const suffix = `-offchain-${accountId}`;
+export function memberBucketNameOf(purpose: string, networkName: string, memberName: string, accountId: string): string {
+  const suffix = `-${purpose}-${accountId}`;
   const slug = `${networkName}-${memberName}`
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
@@ -31,4 +31,9 @@ export function offchainBucketNameOf(networkName: string, memberName: string, ac
   if (slug.length <= room) return `${slug}${suffix}`;
   const digest = createHash('sha256').update(`${networkName}\n${memberName}`).digest('hex').slice(0, 8);
   return `${slug.slice(0, room - digest.length - 1).replace(/-+$/, '')}-${digest}${suffix}`;
+}
+
+/** The off-chain document bucket's name, `<network>-<member>-offchain-<account>`. */
+export function offchainBucketNameOf(networkName: string, memberName: string, accountId: string): string {
+  return memberBucketNameOf('offchain', networkName, memberName, accountId);
 }

@@ -33,11 +33,13 @@ export const TAMPERED_EXIT_CODE = 3;
 export const OFFCHAIN_USAGE = [
   'usage: npm run offchain -- put FILE --member NAME [--key KEY] [--dry-run] [--json]',
   '       npm run offchain -- verify KEY --member NAME --expect-sha256 HEX [--version-id ID] [--json]',
+  '       npm run offchain -- verify KEY --member NAME --from-archive CHANNEL [--version-id ID] [--json]',
   '',
   '  put     stores FILE in the off-chain bucket of member NAME and prints the key, the',
   '          version id and the SHA-256 to anchor on the ledger',
   '  verify  downloads KEY (the latest version, or --version-id) and checks it against the',
-  '          anchored SHA-256: exit 0 intact, 3 tampered, 1 missing or failed, 2 bad usage',
+  '          anchored SHA-256: exit 0 intact, 3 tampered, 1 missing or failed, 2 bad usage;',
+  '          --from-archive reads the anchor (hash and version) from the member\'s ledger archive',
 ].join('\n');
 
 /** The off-chain bucket of a member of the consortium. */
@@ -89,11 +91,21 @@ export function checkObjectKey(key: string, field = 'KEY'): string {
 export type OffchainCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'put'; readonly file: string; readonly member: string; readonly key?: string; readonly dryRun: boolean; readonly json: boolean }
-  | { readonly kind: 'verify'; readonly key: string; readonly member: string; readonly expectSha256: string; readonly versionId?: string; readonly json: boolean };
+  | {
+      readonly kind: 'verify';
+      readonly key: string;
+      readonly member: string;
+      /** The anchored hash given on the command line; absent with fromArchive. */
+      readonly expectSha256?: string;
+      /** Channel whose archive (the member's, lib/archive) holds the anchor to check against. */
+      readonly fromArchive?: string;
+      readonly versionId?: string;
+      readonly json: boolean;
+    };
 
 const COMMAND_OPTIONS = {
   put: ['member', 'key', 'dry-run', 'json'],
-  verify: ['member', 'expect-sha256', 'version-id', 'json'],
+  verify: ['member', 'expect-sha256', 'from-archive', 'version-id', 'json'],
 } as const;
 
 /** `npm run offchain -- ...` arguments; every mistake is a UsageError naming the argument. */
@@ -109,6 +121,7 @@ export function parseOffchainArgs(argv: readonly string[]): OffchainCommand {
         key: { type: 'string' },
         'expect-sha256': { type: 'string' },
         'version-id': { type: 'string' },
+        'from-archive': { type: 'string' },
         'dry-run': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -133,13 +146,18 @@ export function parseOffchainArgs(argv: readonly string[]): OffchainCommand {
   if (command === 'put') {
     return { kind: 'put', file: target, member: values.member, key: values.key === undefined ? undefined : checkObjectKey(values.key, '--key'), dryRun: values['dry-run'] ?? false, json };
   }
-  if (values['expect-sha256'] === undefined) throw new UsageError('verify: missing --expect-sha256 HEX (the SHA-256 anchored on the ledger)');
+  const fromArchive = values['from-archive'];
+  if ((values['expect-sha256'] === undefined) === (fromArchive === undefined)) {
+    throw new UsageError('verify: give one of --expect-sha256 HEX (the SHA-256 anchored on the ledger) or --from-archive CHANNEL (read the anchor from the member\'s ledger archive)');
+  }
+  if (fromArchive === '') throw new UsageError('--from-archive: empty (allowed: a channel name)');
   if (values['version-id'] === '') throw new UsageError('--version-id: empty (allowed: a version id as printed by put)');
   return {
     kind: 'verify',
     key: checkObjectKey(target),
     member: values.member,
-    expectSha256: parseSha256Hex(values['expect-sha256']),
+    expectSha256: values['expect-sha256'] === undefined ? undefined : parseSha256Hex(values['expect-sha256']),
+    fromArchive,
     versionId: values['version-id'],
     json,
   };

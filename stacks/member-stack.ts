@@ -5,6 +5,7 @@ import { vpcEndpointServiceName } from '../lib/amb';
 import type { Consortium, Member } from '../lib/config';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { FabricClient } from './constructs/fabric-client';
+import { LedgerArchive } from './constructs/ledger-archive';
 import { MemberKey } from './constructs/member-key';
 import { MemberLedger } from './constructs/member-ledger';
 import { MemberNetwork } from './constructs/member-network';
@@ -55,6 +56,8 @@ export class MemberStack extends TerraformStack {
   public readonly ledger?: MemberLedger;
   /** The Fabric client machine; absent until the member has joined. */
   public readonly client?: FabricClient;
+  /** The block archive bucket and its schedule on the client; absent until the member has joined. */
+  public readonly archive?: LedgerArchive;
 
   constructor(scope: Construct, props: MemberStackProps) {
     super(scope, props.member.name);
@@ -134,6 +137,21 @@ export class MemberStack extends TerraformStack {
         namePrefix,
         dependsOn: this.endpoint.endpoint ? [this.endpoint.endpoint] : [],
       });
+    }
+
+    if (this.client) {
+      this.archive = new LedgerArchive(this, 'archive', {
+        memberName: member.name,
+        networkName: consortium.network.name,
+        accountId: member.accountId,
+        region,
+        archive: member.archive,
+        clientInstanceId: this.client.instance.id,
+        clientRoleName: this.client.role.name,
+        namePrefix,
+        alarmTopicArn: this.alarms.arn,
+      });
+      new TerraformOutput(this, 'archive_bucket', { value: this.archive.store.bucketName, description: 'S3 bucket of the verified block archive (npm run archive)' });
     }
 
     if (fabricLedger && member.voting.automated) {

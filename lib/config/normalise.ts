@@ -112,6 +112,13 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
           readerAccounts: (raw.offchain.readers ?? []).map((reader) => accountsByName.get(reader!)!),
           objectLockDays: raw.offchain.objectLockDays,
         },
+        archive: {
+          enabled: raw.archive?.enabled ?? defaultOf(MEMBER_SPEC, 'archive.enabled'),
+          schedule: raw.archive?.schedule ?? defaultOf(MEMBER_SPEC, 'archive.schedule'),
+          objectLockMode: (raw.archive?.objectLockMode ?? defaultOf(MEMBER_SPEC, 'archive.objectLockMode')) as 'GOVERNANCE' | 'COMPLIANCE',
+          objectLockDays: raw.archive?.objectLockDays ?? defaultOf(MEMBER_SPEC, 'archive.objectLockDays'),
+          auditorAccounts: (raw.archive?.auditorAccounts as string[] | undefined) ?? [],
+        },
         ethereumNodes: (raw.ethereumNodes ?? []).map((node, index) => ({
           name: node!.name ?? `eth${index + 1}`,
           networkId: node!.networkId ?? defaultOf(MEMBER_SPEC, 'ethereumNodes.networkId'),

@@ -123,6 +123,7 @@ export interface RawMember {
   removed?: boolean;
   stateBackend?: RawStateBackend;
   offchain?: { readers?: (string | undefined)[]; objectLockDays?: number };
+  archive?: { enabled?: boolean; schedule?: string; objectLockMode?: string; objectLockDays?: number; auditorAccounts?: (string | undefined)[] };
   ethereumNodes?: ({ name?: string; networkId?: string; instanceType?: string; availabilityZone?: string } | undefined)[];
 }
 

@@ -159,6 +159,39 @@ const CIDR = {
   patternHint: 'an IPv4 CIDR such as 10.0.0.0/16',
 };
 
+/**
+ * The member's block archive (lib/archive): on by default once the member has joined.
+ * SSM State Manager runs associations at most every 30 minutes (AWS Systems Manager user
+ * guide, "Reference: Cron and rate expressions for Systems Manager").
+ */
+const ARCHIVE: ObjectSpec = {
+  type: 'object',
+  description: "Verified archive of every channel's blocks in the member's own S3 bucket (on by default once joined).",
+  properties: {
+    enabled: { type: 'boolean', description: 'Run the archive on its schedule; false stops the runs and keeps the bucket and its blocks.', default: true },
+    schedule: {
+      type: 'string',
+      description: 'SSM State Manager schedule of the archive run on the Fabric client.',
+      pattern: /^(rate\(([3-9]\d|\d{3,}) minutes\)|rate\(\d+ (hour|hours|day|days)\)|cron\([^)]+\))$/,
+      patternHint: 'rate(N minutes) with N >= 30, rate(N hours|days) or cron(...)',
+      default: 'rate(1 hour)',
+    },
+    objectLockMode: {
+      type: 'string',
+      description: 'Object Lock mode of archived blocks: GOVERNANCE (privileged users may lift it) or COMPLIANCE (nobody can, not even root).',
+      enum: ['GOVERNANCE', 'COMPLIANCE'],
+      default: 'GOVERNANCE',
+    },
+    objectLockDays: { type: 'integer', description: 'Object Lock retention of every archived object, in days.', minimum: 1, maximum: 36500, default: 3650 },
+    auditorAccounts: {
+      type: 'array',
+      description: 'AWS accounts (auditors) granted read-only access to the archive.',
+      items: ACCOUNT_ID,
+      maxItems: 10,
+    },
+  },
+};
+
 const STATE_BACKEND: ObjectSpec = {
   type: 'object',
   description: 'S3 backend of the Terraform state; one encrypted, locked state object per member.',
@@ -568,6 +601,7 @@ export const MEMBER_SPEC: ObjectSpec = {
         },
       },
     },
+    archive: ARCHIVE,
     ethereumNodes: {
       type: 'array',
       description: 'AMB Ethereum nodes of this member.',

@@ -165,6 +165,19 @@ export interface OffchainStore {
   readonly objectLockDays?: number;
 }
 
+/** The member's block archive (npm run archive, and its schedule in the stack). */
+export interface LedgerArchive {
+  /** Scheduled runs on; off keeps the bucket and stops the runs. */
+  readonly enabled: boolean;
+  /** SSM State Manager schedule expression, e.g. rate(1 hour). */
+  readonly schedule: string;
+  readonly objectLockMode: 'GOVERNANCE' | 'COMPLIANCE';
+  /** Object Lock retention of every archived object, in days. */
+  readonly objectLockDays: number;
+  /** Accounts granted read-only access (auditors). */
+  readonly auditorAccounts: readonly string[];
+}
+
 export interface EthereumNode {
   /** Stable name; the CloudFormation logical id derives from it. */
   readonly name: string;
@@ -227,6 +240,8 @@ export interface Member {
   readonly removed: boolean;
   readonly stateBackend: StateBackend;
   readonly offchain?: OffchainStore;
+  /** The block archive; the stack builds it once the member has joined. */
+  readonly archive: LedgerArchive;
   readonly ethereumNodes: readonly EthereumNode[];
 }
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
@@ -10,7 +10,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { offchainBucketNameOf } from '../../lib/offchain-bucket';
+import { memberBucketNameOf } from '../../lib/offchain-bucket';
 
 export interface OffchainStoreProps {
   /** AMB member name of the owner; part of the bucket name. */
@@ -27,10 +27,32 @@ export interface OffchainStoreProps {
    */
   readonly readerAccounts?: readonly string[];
   /**
-   * Default Object Lock retention in days, GOVERNANCE mode.
+   * Default Object Lock retention in days.
    * @default no Object Lock
    */
   readonly objectLockDays?: number;
+  /**
+   * Object Lock mode of the default retention.
+   * @default 'GOVERNANCE'
+   */
+  readonly objectLockMode?: 'GOVERNANCE' | 'COMPLIANCE';
+  /**
+   * What the bucket keeps: part of its name `<network>-<member>-<purpose>-<account>` and of
+   * the key's description.
+   * @default 'offchain'
+   */
+  readonly purpose?: string;
+  /**
+   * Human description of the content, for the key.
+   * @default 'Off-chain documents'
+   */
+  readonly contentDescription?: string;
+  /**
+   * More bucket policy statements, e.g. rules on how objects may be written, given the
+   * bucket's ARN.
+   * @default none
+   */
+  readonly extraPolicyStatements?: (bucketArn: string) => DataAwsIamPolicyDocumentStatement[];
   /**
    * Tags on the bucket and the key, besides the provider's default tags.
    * @default none
@@ -56,7 +78,7 @@ export class OffchainStore extends Construct {
     super(scope, id);
     const readers = [...(props.readerAccounts ?? [])];
     const locked = props.objectLockDays !== undefined;
-    this.bucketName = offchainBucketNameOf(props.networkName, props.memberName, props.accountId);
+    this.bucketName = memberBucketNameOf(props.purpose ?? 'offchain', props.networkName, props.memberName, props.accountId);
     const partition = new DataAwsPartition(this, 'partition').partition;
     const rootOf = (account: string) => `arn:${partition}:iam::${account}:root`;
     const tags = { ...props.tags, Name: this.bucketName };
@@ -83,7 +105,7 @@ export class OffchainStore extends Construct {
       ],
     });
     this.key = new KmsKey(this, 'key', {
-      description: `Off-chain documents of ${props.memberName} (s3://${this.bucketName})`,
+      description: `${props.contentDescription ?? 'Off-chain documents'} of ${props.memberName} (s3://${this.bucketName})`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: keyPolicy.json,
@@ -144,6 +166,7 @@ export class OffchainStore extends Construct {
                 resources: [objects],
               },
             ]),
+        ...(props.extraPolicyStatements?.(this.bucket.arn) ?? []),
       ],
     });
     // S3 refuses concurrent changes to one bucket's access settings (OperationAborted).
@@ -153,7 +176,7 @@ export class OffchainStore extends Construct {
       new S3BucketObjectLockConfigurationA(this, 'object-lock', {
         bucket,
         objectLockEnabled: 'Enabled',
-        rule: { defaultRetention: { mode: 'GOVERNANCE', days: props.objectLockDays } },
+        rule: { defaultRetention: { mode: props.objectLockMode ?? 'GOVERNANCE', days: props.objectLockDays } },
         dependsOn: [versioning],
       });
     }

@@ -1,0 +1,104 @@
+/**
+ * `npm run bench:archive`: blocks per second archived and verified, and what an archive
+ * costs per block. Two parts, both against a local moto_server:
+ * - in-memory chain (BENCH_ARCHIVE_SYNTHETIC blocks, default 1000): the archive's own speed,
+ *   S3-bound;
+ * - real Fabric 2.2 (BENCH_ARCHIVE_FABRIC blocks, default 40, each an endorser transaction
+ *   committed on its own): speed through the member's peer and the `peer` CLI, and the real
+ *   bytes per block, from which the cost of a ledger of a given size follows.
+ * Prints figures; asserts nothing.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { archiveChannel } from '../lib/archive/archiver';
+import { blockKey, manifestKey } from '../lib/archive/layout';
+import { PeerCliBlockSource } from '../lib/archive/source';
+import { S3ArchiveStore } from '../lib/archive/store';
+import { verifyChannel } from '../lib/archive/verify';
+import { runMain } from '../lib/cli';
+import { offchainS3Client } from '../lib/offchain';
+import { fabricBinaries } from '../sim/fabric/binaries';
+import { FabricNetwork } from '../sim/fabric/network';
+import { createChannelByHand, fabricCli } from '../tests/helpers/fabric-channel';
+import { ChainSource, makeChain } from '../tests/helpers/fabric-chain';
+import { startMotoServer } from '../tests/helpers/moto';
+
+const SYNTHETIC = Number(process.env.BENCH_ARCHIVE_SYNTHETIC ?? 1000);
+const FABRIC_BLOCKS = Number(process.env.BENCH_ARCHIVE_FABRIC ?? 40);
+/** S3 Standard, us-east-1, list prices (aws.amazon.com/s3/pricing): storage per GB-month, PUT per 1,000 requests. */
+const S3_GB_MONTH_USD = 0.023;
+const S3_PUT_PER_1000_USD = 0.005;
+
+async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; result: T }> {
+  const started = process.hrtime.bigint();
+  const result = await work();
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, result };
+}
+
+const rate = (blocks: number, seconds: number) => `${(blocks / seconds).toFixed(1).padStart(7)} blocks/s  (${blocks} blocks in ${seconds.toFixed(2)} s)`;
+
+void runMain(async () => {
+  const moto = await startMotoServer();
+  Object.assign(process.env, moto.env, { AWS_REGION: 'us-east-1' });
+  const s3 = offchainS3Client('us-east-1');
+  const work = mkdtempSync(join(tmpdir(), 'amb-bench-archive-'));
+  let fabric: FabricNetwork | undefined;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    out(`archive benchmark: moto_server at ${moto.endpoint}, ${process.version}`);
+    await s3.send(new CreateBucketCommand({ Bucket: 'bench-synthetic', ObjectLockEnabledForBucket: true }));
+    const synthetic = new S3ArchiveStore(s3, 'bench-synthetic', 'bench');
+    const chain = makeChain('bench', SYNTHETIC);
+    const archived = await timed(() => archiveChannel(new ChainSource(new Map([['bench', chain]])), synthetic, 'bench', { member: 'bench', dryRun: false }));
+    const verified = await timed(() => verifyChannel(synthetic, 'bench'));
+    if (!verified.result.intact) throw new Error('synthetic archive did not verify intact');
+    out(`in-memory chain, ${SYNTHETIC} blocks of ${Math.round(chain.reduce((sum, block) => sum + block.length, 0) / SYNTHETIC)} bytes`);
+    out(`  archive  ${rate(SYNTHETIC, archived.seconds)}`);
+    out(`  verify   ${rate(SYNTHETIC, verified.seconds)}`);
+
+    fabric = await FabricNetwork.start({ networkId: 'n-BENCH', binaries: fabricBinaries() });
+    await fabric.startMember({ memberId: 'm-BENCH', adminUsername: 'benchadmin', adminPassword: 'Bench-Passw0rd1' });
+    await Promise.all([fabric.addToConsortium('m-BENCH'), fabric.startPeer('m-BENCH', 'nd-BENCH1')]);
+    const env = fabric.peerCliEnv('m-BENCH');
+    await fabricCli(env, 'peer', ['channel', 'join', '-b', await createChannelByHand(fabric, 'm-BENCH', 'bench', ['m-BENCH'], join(work, 'channel'))]);
+    const making = await timed(async () => {
+      for (let index = 0; index < FABRIC_BLOCKS; index += 1) {
+        const packageId = `bench_1:${createHash('sha256').update(String(index)).digest('hex')}`;
+        const result = spawnSync('peer', ['lifecycle', 'chaincode', 'approveformyorg', '-C', 'bench', '--name', 'bench', '--version', '1', '--sequence', '1', '--package-id', packageId, '--waitForEvent', '-o', fabric!.ordererEndpoint, '--tls', '--cafile', fabric!.tlsCaCertFile], { env: { ...process.env, ...env }, encoding: 'utf8' });
+        if (result.status !== 0) throw new Error(`approveformyorg failed: ${result.stderr}`);
+      }
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: 'bench-fabric', ObjectLockEnabledForBucket: true }));
+    const store = new S3ArchiveStore(s3, 'bench-fabric', 'bench');
+    const source = new PeerCliBlockSource({ env: { ...process.env, ...env } });
+    const fromPeer = await timed(() => archiveChannel(source, store, 'bench', { member: 'bench', dryRun: false }));
+    const height = fromPeer.result.height;
+    const verifiedFabric = await timed(() => verifyChannel(store, 'bench'));
+    if (!verifiedFabric.result.intact) throw new Error('Fabric archive did not verify intact');
+    let blockBytes = 0;
+    for (let number = 0; number < height; number += 1) blockBytes += (await s3.send(new HeadObjectCommand({ Bucket: 'bench-fabric', Key: blockKey('bench', number) }))).ContentLength ?? 0;
+    const manifestBytes = (await s3.send(new HeadObjectCommand({ Bucket: 'bench-fabric', Key: manifestKey('bench') }))).ContentLength ?? 0;
+    out(`real Fabric 2.2 channel, ${height} blocks (one endorser transaction each; made at ${(FABRIC_BLOCKS / making.seconds).toFixed(1)} blocks/s)`);
+    out(`  archive from the peer (peer CLI, 4 fetches at once)  ${rate(height, fromPeer.seconds)}`);
+    out(`  verify from the bucket                              ${rate(height, verifiedFabric.seconds)}`);
+    const perBlock = blockBytes / height;
+    const manifestPerBlock = manifestBytes / height;
+    out(`  bytes per block: ${perBlock.toFixed(0)} in its object, ${manifestPerBlock.toFixed(0)} in the manifest`);
+    out('cost of an archive in S3 Standard (us-east-1 list prices; KMS with a bucket key adds cents):');
+    for (const blocks of [10_000, 100_000, 1_000_000]) {
+      const gigabytes = (blocks * (perBlock + manifestPerBlock)) / 1e9;
+      out(
+        `  ${String(blocks).padStart(9)} blocks of this size: ${gigabytes.toFixed(3)} GB, $${(gigabytes * S3_GB_MONTH_USD).toFixed(4)} a month stored, $${((blocks / 1000) * S3_PUT_PER_1000_USD).toFixed(2)} once to write`,
+      );
+    }
+  } finally {
+    s3.destroy();
+    await fabric?.stop();
+    await moto.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+});
