@@ -4,6 +4,7 @@
  */
 import { EDITION_LIMITS, MEMBER_NAME_MAX, MEMBER_NAME_PATTERN, type Edition } from '../amb';
 import { dirname, join } from 'node:path';
+import { checkIdentities } from './identities';
 import type { ConfigIssue } from './issues';
 import type { RawConsortiumFile, RawMemberFile } from './raw';
 
@@ -117,6 +118,7 @@ function checkMember(file: RawMemberFile, consortium: RawConsortiumFile, all: re
   });
   issues.push(...duplicateNames(file, 'ethereumNodes', (raw.ethereumNodes ?? []).map((node) => node?.name)));
   issues.push(...checkLedgerRecord(file, consortium));
+  issues.push(...checkIdentities(source, raw));
   return issues;
 }
 

@@ -14,6 +14,7 @@ import {
   STANDARD_INSTANCE_TYPES,
   THRESHOLD_COMPARATORS,
 } from '../amb';
+import { IDENTITIES_SPEC, IDENTITY_RENEWAL_SPEC } from './identities';
 
 interface Common {
   readonly description: string;
@@ -489,6 +490,8 @@ export const MEMBER_SPEC: ObjectSpec = {
       },
       maxItems: 10,
     },
+    identities: IDENTITIES_SPEC,
+    identityRenewal: IDENTITY_RENEWAL_SPEC,
   },
   required: ['accountId', 'deployRoleArn', 'vpc'],
 };
