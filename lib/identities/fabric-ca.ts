@@ -5,9 +5,9 @@
  * TLS is always verified against the chain given (AMB's TLS chain); there is no way to turn
  * verification off here. Keys live in memory only.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import FabricCAServices from 'fabric-ca-client';
-import { User } from 'fabric-common';
+import { User, Utils, type ICryptoKey, type ICryptoSuite } from 'fabric-common';
 import type { IdentityAttribute } from '../config';
 import type { Registration, RegisteredIdentity } from './plan';
 
@@ -56,7 +56,7 @@ export class FabricCa {
       throw new FabricCaError(`the TLS chain for ${connection.url} holds no PEM certificate`, 'tls');
     }
     // The default CA of the server: AMB's CA has no name to pass.
-    const services = new FabricCAServices(connection.url, { trustedRoots: [connection.tlsChain], verify: true }, '');
+    const services = new FabricCAServices(connection.url, { trustedRoots: [connection.tlsChain], verify: true }, '', nativeKeySuite());
     const enrollment = await call(connection, `enroll the CA admin ${connection.adminUsername}`, () =>
       services.enroll({ enrollmentID: connection.adminUsername, enrollmentSecret: connection.adminPassword }),
     );
@@ -130,6 +130,20 @@ export class FabricCa {
       throw error;
     }
   }
+}
+
+/**
+ * The SDK's ECDSA P-256 crypto suite without a key store (keys stay in memory), whose new keys
+ * come from Node's native crypto: the SDK's own pure-JavaScript key generation takes seconds
+ * on a busy machine. CSRs and request signatures are still the SDK's.
+ */
+function nativeKeySuite(): ICryptoSuite {
+  const suite = Utils.newCryptoSuite({ software: true, keysize: 256, hash: 'SHA2' });
+  const newKey = (): ICryptoKey => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    return suite.createKeyFromRaw(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+  };
+  return Object.assign(suite, { generateEphemeralKey: newKey, generateKey: async () => newKey() });
 }
 
 function toAttribute(attribute: { name: string; value: string; ecert?: boolean }): IdentityAttribute {
