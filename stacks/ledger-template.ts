@@ -14,9 +14,13 @@ export const LEDGER_OUTPUTS = {
 
 const RETAIN = { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' } as const;
 
+/** Template parameter that takes the ARN of the member stack's KMS key, which encrypts the admin secret. */
+export const SECRET_KEY_PARAMETER = 'SecretKmsKeyArn';
+
 type Template = {
   AWSTemplateFormatVersion: '2010-09-09';
   Description: string;
+  Parameters?: Record<string, { Type: 'String'; Description: string }>;
   Resources: Record<string, unknown>;
   Outputs: Record<string, { Description: string; Value: unknown }>;
 };
@@ -51,11 +55,16 @@ export function ledgerTemplate(consortium: Consortium, member: Member): Template
 
 function addFabricMember(template: Template, consortium: Consortium, member: Member): void {
   const { network } = consortium;
+  template.Parameters = {
+    [SECRET_KEY_PARAMETER]: { Type: 'String', Description: "ARN of the member stack's KMS key that encrypts the admin secret" },
+  };
   template.Resources.AdminSecret = {
     Type: 'AWS::SecretsManager::Secret',
     ...RETAIN,
     Properties: {
       Description: `Fabric CA admin of AMB member ${member.name} (${network.name})`,
+      // Changing the key re-encrypts the secret in place (no replacement).
+      KmsKeyId: { Ref: SECRET_KEY_PARAMETER },
       GenerateSecretString: {
         SecretStringTemplate: JSON.stringify({ username: member.adminUsername }),
         GenerateStringKey: 'password',

@@ -3,7 +3,9 @@ import { Fn, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { vpcEndpointServiceName } from '../lib/amb';
 import type { Consortium, Member } from '../lib/config';
+import { AlarmTopic } from './constructs/alarm-topic';
 import { FabricClient } from './constructs/fabric-client';
+import { MemberKey } from './constructs/member-key';
 import { MemberLedger } from './constructs/member-ledger';
 import { MemberNetwork } from './constructs/member-network';
 import { NetworkEndpoint } from './constructs/network-endpoint';
@@ -36,6 +38,10 @@ export function roleArnFor(member: Member, role: StackRole = 'deploy'): string {
  * member's account.
  */
 export class MemberStack extends TerraformStack {
+  /** The stack's own KMS key: admin secret, log groups, dead-letter queue, alarm topic. */
+  public readonly key: MemberKey;
+  /** Where the stack's alarms go: its own encrypted SNS topic, or the one the YAML names. */
+  public readonly alarms: AlarmTopic;
   /** The member's VPC and subnets. */
   public readonly network: MemberNetwork;
   /** The endpoint into the AMB network and the security groups around it. */
@@ -82,13 +88,15 @@ export class MemberStack extends TerraformStack {
     // S3-native state locking (Terraform >= 1.10); cdktf 0.21 has no typed field for it.
     backend.addOverride('use_lockfile', true);
 
+    this.key = new MemberKey(this, 'key', { accountId: member.accountId, region, namePrefix });
+    this.alarms = new AlarmTopic(this, 'alarms', { alerts: member.alerts, keyArn: this.key.arn, namePrefix });
     this.network = new MemberNetwork(this, 'network', {
       vpc: member.vpc,
       namePrefix,
       natGateway: member.joined && member.client.subnet === 'private',
     });
     // Ethereum nodes need no Fabric membership: a member that has not joined may still run them.
-    if (member.joined || member.ethereumNodes.length > 0) this.ledger = new MemberLedger(this, 'ledger', { consortium, member });
+    if (member.joined || member.ethereumNodes.length > 0) this.ledger = new MemberLedger(this, 'ledger', { consortium, member, keyArn: this.key.arn });
     const fabricLedger = member.joined ? this.ledger : undefined;
 
     const networkId = member.isFounder ? this.ledger!.networkId : consortium.network.id;
@@ -114,6 +122,7 @@ export class MemberStack extends TerraformStack {
         // The ledger template outputs each peer's node id as `<logical id>Id`.
         peerNodeIds: member.peers.map((peer) => ledger.stack.outputs.lookup(`${nodeLogicalId('Peer', peer.name)}Id`)),
         adminSecretArn: ledger.adminSecretArn,
+        secretKeyArn: this.key.arn,
         adminUsername: member.adminUsername,
         namePrefix,
         dependsOn: this.endpoint.endpoint ? [this.endpoint.endpoint] : [],
@@ -127,6 +136,8 @@ export class MemberStack extends TerraformStack {
         networkId: networkId ?? fabricLedger.networkId,
         memberId: fabricLedger.memberId,
         namePrefix,
+        keyArn: this.key.arn,
+        alarmTopicArn: this.alarms.arn,
       });
     }
 
@@ -142,6 +153,8 @@ export class MemberStack extends TerraformStack {
       new TerraformOutput(this, 'offchain_bucket', { value: this.offchain.bucketName, description: 'S3 bucket of off-chain documents (npm run offchain)' });
     }
 
+    new TerraformOutput(this, 'kms_key_arn', { value: this.key.arn, description: "The stack's KMS key: admin secret, logs, dead-letter queue, alarm topic" });
+    new TerraformOutput(this, 'alarm_topic_arn', { value: this.alarms.arn, description: "SNS topic the stack's alarms notify" });
     if (networkId !== undefined) new TerraformOutput(this, 'network_id', { value: networkId, description: 'AMB network id' });
     if (this.endpoint.endpoint) {
       new TerraformOutput(this, 'endpoint_id', { value: this.endpoint.endpoint.id, description: 'Interface VPC endpoint into the AMB network' });

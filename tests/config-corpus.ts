@@ -236,7 +236,7 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses an unknown field and names the allowed ones',
     apply: (f) => f.edit('bank.yaml', 'peers:', 'peer:'),
     expected: [
-      'members/bank.yaml:13:1 peer: unknown field "peer" (allowed: description, accountId, deployRoleArn, planRoleArn, region, adminUsername, invitationId, ledger, vpc, endpoint, peers, client, logging, voting, tags, removed, stateBackend, offchain, ethereumNodes, identities, identityRenewal)',
+      'members/bank.yaml:13:1 peer: unknown field "peer" (allowed: description, accountId, deployRoleArn, planRoleArn, region, adminUsername, invitationId, ledger, vpc, endpoint, peers, client, logging, voting, alerts, tags, removed, stateBackend, offchain, ethereumNodes, identities, identityRenewal)',
     ],
   },
   {

@@ -158,13 +158,19 @@ describe('the role', () => {
     expect(client(sample.bank, 'aws_iam_role_policy_attachment')).toMatchObject({ policy_arn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
   });
 
-  test('may read its own admin secret, its network, member and peers, and the TLS chain: nothing else', () => {
+  test('may read and decrypt its own admin secret, read its network, member and peers, and the TLS chain: nothing else', () => {
     const out = (key: string) => expect.stringMatching(new RegExp(`^\\$\\{aws_cloudformation_stack\\.ledger_stack_\\w+\\.outputs\\["${key}"\\]\\}$`));
     const arn = (prefix: string, key: string) => expect.stringMatching(new RegExp(`^${prefix.replace(/[.*]/g, '\\$&')}\\$\\{aws_cloudformation_stack\\.ledger_stack_\\w+\\.outputs\\["${key}"\\]\\}$`));
     const network = 'arn:aws:managedblockchain:us-east-1::networks/n-MWY63ZJZU5HGNCMBQER7IN6OIU';
     const member = arn('arn:aws:managedblockchain:us-east-1:444455556666:members/', 'MemberId');
     expect(statements(sample.bank)).toEqual([
       { sid: 'ReadOwnAdminSecret', actions: ['secretsmanager:GetSecretValue'], resources: [out('AdminSecretArn')] },
+      {
+        sid: 'DecryptOwnAdminSecret',
+        actions: ['kms:Decrypt'],
+        resources: [expect.stringMatching(/^\$\{aws_kms_key\.key_\w+\.arn\}$/)],
+        condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.us-east-1.amazonaws.com'] }],
+      },
       { sid: 'ReadNetwork', actions: ['managedblockchain:GetNetwork', 'managedblockchain:ListMembers'], resources: [network] },
       { sid: 'ReadOwnMember', actions: ['managedblockchain:GetMember'], resources: [member] },
       { sid: 'ListOwnNodes', actions: ['managedblockchain:ListNodes'], resources: [network, member] },

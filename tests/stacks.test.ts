@@ -215,13 +215,13 @@ describe('ledger layer', () => {
     expect(Object.keys(template.Resources)).toEqual(['EthereumNodeEth1']);
     expect(resources(stacks['ott-vendor-2'], 'aws_instance')).toHaveLength(0);
     expect(resources(stacks['ott-vendor-2'], 'aws_lambda_function')).toHaveLength(0);
-    expect(Object.keys(stacks['ott-vendor-2'].output ?? {})).toEqual(['endpoint_id', 'network_id']);
+    expect(Object.keys(stacks['ott-vendor-2'].output ?? {})).toEqual(['alarm_topic_arn', 'endpoint_id', 'kms_key_arn', 'network_id']);
   });
 
   test('a member without an invitation id gets the network layer only', () => {
     expect(resources(sample['ott-vendor-2'], 'aws_cloudformation_stack')).toHaveLength(0);
     expect(resources(sample['ott-vendor-2'], 'aws_vpc')).toHaveLength(1);
-    expect(Object.keys(sample['ott-vendor-2'].output ?? {})).toEqual(['endpoint_id', 'network_id']);
+    expect(Object.keys(sample['ott-vendor-2'].output ?? {})).toEqual(['alarm_topic_arn', 'endpoint_id', 'kms_key_arn', 'network_id']);
   });
 
   test('outputs give network id, member id, endpoint id and the admin secret ARN', () => {

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { loadConsortium } from '../lib/config';
 import { startSimulator, type RunningSimulator } from '../sim';
 import { twoMemberNetwork } from '../sim/scenarios';
-import { PROPOSAL_EVENT_TYPES } from '../stacks/constructs/proposal-voter';
+import { PROPOSAL_EVENT_TYPES, VOTER_RUNTIME } from '../stacks/constructs/proposal-voter';
 import { voterPackage, voterSettings } from '../stacks/voter/bundle';
 import { voteOnOpenProposals, type VoterEvent } from '../stacks/voter/handler';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
-import { resources, single, synthAll } from './helpers/synth';
+import { policyDocument, resources, single, synthAll } from './helpers/synth';
 import { run } from './helpers/tools';
 import { stackVariants } from './helpers/variants';
 
@@ -29,6 +29,15 @@ describe('voter resources', () => {
     expect(fn.filename).toMatch(/^assets\/voter_package_\w+\/[0-9A-F]{32}\/voter-[0-9a-f]{32}\.zip$/);
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
     expect(fn.environment.variables).toEqual({ NETWORK_ID: 'n-MWY63ZJZU5HGNCMBQER7IN6OIU', MEMBER_ID: expect.stringMatching(/outputs\["MemberId"\]/) });
+  });
+
+  test('runs one invocation at a time: a reserved concurrency of 1', () => {
+    expect(single(bank, 'aws_lambda_function').reserved_concurrent_executions).toBe(1);
+  });
+
+  test('uses the newest Node.js runtime hashicorp/aws 5.100.0 accepts (terraform validate in offline-validation proves it does)', () => {
+    expect(VOTER_RUNTIME).toBe('nodejs22.x');
+    expect(single(bank, 'aws_lambda_function').runtime).toBe(VOTER_RUNTIME);
   });
 
   test('is triggered by AMB proposal events of its own network', () => {
@@ -60,26 +69,56 @@ describe('voter resources', () => {
   });
 
   test('has an encrypted dead-letter queue, bounded async retries and a log group with retention', () => {
-    expect(single(bank, 'aws_sqs_queue')).toMatchObject({ sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+    expect(single(bank, 'aws_sqs_queue')).toMatchObject({ kms_master_key_id: expect.stringMatching(/^\$\{aws_kms_key\.key_\w+\.arn\}$/), message_retention_seconds: 1209600 });
     expect(single(bank, 'aws_lambda_function').dead_letter_config.target_arn).toMatch(/aws_sqs_queue\.voter_dlq/);
     expect(single(bank, 'aws_lambda_function_event_invoke_config').maximum_retry_attempts).toBe(2);
     expect(single(bank, 'aws_cloudwatch_log_group')).toMatchObject({ name: '/aws/lambda/drm-royalties-bank-voter', retention_in_days: 90 });
   });
 
   test('its role may read and vote on proposals of its own network, write its logs and its queue, and nothing else', () => {
-    const policy = resources(bank, 'aws_iam_role_policy').find((p) => p.name === 'vote-on-proposals')!.policy as string;
-    expect(policy).toContain('"Action" = ["managedblockchain:ListProposals", "managedblockchain:ListMembers"], "Resource" = "arn:aws:managedblockchain:us-east-1::networks/n-MWY63ZJZU5HGNCMBQER7IN6OIU"');
-    expect(policy).toContain('"Action" = ["managedblockchain:GetProposal", "managedblockchain:ListProposalVotes", "managedblockchain:VoteOnProposal"], "Resource" = "arn:aws:managedblockchain:us-east-1::proposals/*"');
-    expect(policy).toContain('"Action" = ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource" = "${aws_cloudwatch_log_group.voter_logs_');
-    expect(policy).toContain('"Action" = "sqs:SendMessage", "Resource" = aws_sqs_queue.voter_dlq_');
-    expect(policy).not.toMatch(/"Action" = "\*"|"[a-z]+:\*"/);
+    const policy = resources(bank, 'aws_iam_role_policy').find((p) => p.name === 'vote-on-proposals')!;
+    expect(policy.policy).toMatch(/^\$\{data\.aws_iam_policy_document\.voter_permissions_\w+\.json\}$/);
+    expect(policyDocument(bank, 'voter_permissions').statement).toEqual([
+      { sid: 'ReadNetwork', actions: ['managedblockchain:ListProposals', 'managedblockchain:ListMembers'], resources: ['arn:aws:managedblockchain:us-east-1::networks/n-MWY63ZJZU5HGNCMBQER7IN6OIU'] },
+      {
+        sid: 'VoteOnProposals',
+        actions: ['managedblockchain:GetProposal', 'managedblockchain:ListProposalVotes', 'managedblockchain:VoteOnProposal'],
+        resources: ['arn:aws:managedblockchain:us-east-1::proposals/*'],
+      },
+      { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.voter_logs_\w+\.arn\}:\*$/)] },
+      { sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [expect.stringMatching(/^\$\{aws_sqs_queue\.voter_dlq_\w+\.arn\}$/)] },
+      { sid: 'EncryptDeadLetters', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [expect.stringMatching(/^\$\{aws_kms_key\.key_\w+\.arn\}$/)] },
+    ]);
     expect(resources(bank, 'aws_iam_role').find((role) => role.name === 'drm-royalties-bank-voter')!.assume_role_policy).toContain('"Service" = "lambda.amazonaws.com"');
   });
 
-  test('alarms on errors, notifying the SNS topic the member names', () => {
-    expect(resources(bank, 'aws_cloudwatch_metric_alarm').map((alarm) => [alarm.metric_name, alarm.alarm_actions]).sort()).toEqual([
-      ['ApproximateNumberOfMessagesVisible', []],
-      ['Errors', []],
+  test('its dead-letter queue takes events from its two rules only, and refuses plain HTTP', () => {
+    expect(single(bank, 'aws_sqs_queue_policy').policy).toMatch(/^\$\{data\.aws_iam_policy_document\.voter_dlq-policy-document_\w+\.json\}$/);
+    const queue = expect.stringMatching(/^\$\{aws_sqs_queue\.voter_dlq_\w+\.arn\}$/);
+    expect(policyDocument(bank, 'voter_dlq-policy-document').statement).toEqual([
+      {
+        sid: 'UndeliverableEvents',
+        principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+        actions: ['sqs:SendMessage'],
+        resources: [queue],
+        condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [expect.stringMatching(/voter_on-proposal_\w+\.arn/), expect.stringMatching(/voter_catch-up_\w+\.arn/)] }],
+      },
+      {
+        sid: 'DenyInsecureTransport',
+        effect: 'Deny',
+        principals: [{ type: '*', identifiers: ['*'] }],
+        actions: ['sqs:*'],
+        resources: [queue],
+        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+      },
+    ]);
+  });
+
+  test("alarms on errors and on dead letters, notifying the stack's alarm topic, or the one the member names", () => {
+    const topic = expect.stringMatching(/^\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}$/);
+    expect(resources(bank, 'aws_cloudwatch_metric_alarm').map((alarm) => [alarm.metric_name, alarm.alarm_actions, alarm.ok_actions]).sort()).toEqual([
+      ['ApproximateNumberOfMessagesVisible', [topic], [topic]],
+      ['Errors', [topic], [topic]],
     ]);
     const everything = synthAll(stackVariants().everything).filmmaker;
     const errors = resources(everything, 'aws_cloudwatch_metric_alarm').find((alarm) => alarm.metric_name === 'Errors');

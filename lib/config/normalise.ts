@@ -83,6 +83,10 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
           schedule: votingRules.schedule ?? defaultOf(MEMBER_SPEC, 'voting.schedule'),
           alarmTopicArn: votingRules.alarmTopicArn,
         },
+        alerts: {
+          topicArn: raw.alerts?.topicArn ?? votingRules.alarmTopicArn,
+          emails: (raw.alerts?.emails as string[] | undefined) ?? [],
+        },
         tags: raw.tags ?? {},
         removed: raw.removed ?? defaultOf(MEMBER_SPEC, 'removed'),
         stateBackend: stateBackendFor(name, raw.accountId!, consortium.stateBackend!, raw.stateBackend, region),

@@ -63,6 +63,7 @@ export interface RawMember extends RawIdentityFields {
   };
   logging?: { ca?: boolean; peer?: boolean; chaincode?: boolean };
   voting?: { otherwise?: string; automated?: boolean; schedule?: string; alarmTopicArn?: string };
+  alerts?: { topicArn?: string; emails?: (string | undefined)[] };
   tags?: Record<string, string>;
   removed?: boolean;
   stateBackend?: RawStateBackend;

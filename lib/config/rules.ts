@@ -98,6 +98,16 @@ function checkMember(file: RawMemberFile, consortium: RawConsortiumFile, all: re
   if (clientType !== undefined && /^(a1|[a-z]+\d+g[a-z]*)\./.test(clientType)) {
     issues.push(source.issueAt(['client', 'instanceType'], `"${clientType}" is an Arm (Graviton) type, but the Fabric client runs x86_64 Fabric binaries`, 'an x86_64 type such as t3.small, t3.medium, m6i.large'));
   }
+  const topics = [
+    [['alerts', 'topicArn'], raw.alerts?.topicArn],
+    [['voting', 'alarmTopicArn'], raw.voting?.alarmTopicArn],
+  ] as const;
+  for (const [path, arn] of topics) {
+    const topicRegion = arn?.split(':')[3];
+    if (topicRegion !== undefined && region !== undefined && topicRegion !== region) {
+      issues.push(source.issueAt([...path], `the topic is in ${topicRegion}, but CloudWatch alarms notify topics of their own region only`, `a topic in ${region}`));
+    }
+  }
   if (isFounder && raw.invitationId !== undefined) {
     issues.push(source.issueAt(['invitationId'], `${name} is the founder: it creates the network and has no invitation`, 'remove invitationId, or change founder in consortium.yaml'));
   }

@@ -106,6 +106,13 @@ const SECURITY_GROUP_ID: StringSpec = {
   patternHint: 'sg- followed by 8 or 17 hex digits',
 };
 
+const SNS_TOPIC_ARN: StringSpec = {
+  type: 'string',
+  description: 'SNS topic ARN.',
+  pattern: /^arn:aws(-us-gov)?:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/,
+  patternHint: 'arn:aws:sns:<region>:<account>:<topic>',
+};
+
 const REGION: StringSpec = {
   type: 'string',
   description: 'AWS region that offers AMB Hyperledger Fabric.',
@@ -429,11 +436,19 @@ export const MEMBER_SPEC: ObjectSpec = {
           patternHint: 'rate(N minutes|hours|days) or cron(...)',
           default: 'rate(1 hour)',
         },
-        alarmTopicArn: {
-          type: 'string',
-          description: 'SNS topic notified when the voter fails.',
-          pattern: /^arn:aws(-us-gov)?:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/,
-          patternHint: 'arn:aws:sns:<region>:<account>:<topic>',
+        alarmTopicArn: { ...SNS_TOPIC_ARN, description: 'Deprecated: use alerts.topicArn (which wins when both are set).' },
+      },
+    },
+    alerts: {
+      type: 'object',
+      description: "Where the stack's operational alarms go: by default an SNS topic of the stack, encrypted with its KMS key.",
+      properties: {
+        topicArn: { ...SNS_TOPIC_ARN, description: "An existing SNS topic in the member's region that replaces the stack's own alarm topic." },
+        emails: {
+          type: 'array',
+          description: 'Addresses subscribed to the alarm topic (each confirms by the link SNS mails it).',
+          items: { type: 'string', description: 'E-mail address.', pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, patternHint: 'an e-mail address such as ops@example.com', maxLength: 254 },
+          maxItems: 20,
         },
       },
     },

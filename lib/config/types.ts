@@ -84,8 +84,15 @@ export interface VotingRules {
   readonly automated: boolean;
   /** EventBridge schedule expression of the catch-up run. */
   readonly schedule: string;
-  /** SNS topic notified when the voter fails. */
+  /** Deprecated spelling of `Alerts.topicArn`, which the normaliser already folded in. */
   readonly alarmTopicArn?: string;
+}
+
+export interface Alerts {
+  /** An existing SNS topic for the stack's alarms (alerts.topicArn, else voting.alarmTopicArn); absent: the stack makes its own. */
+  readonly topicArn?: string;
+  /** Addresses subscribed to the alarm topic. */
+  readonly emails: readonly string[];
 }
 
 export interface OffchainStore {
@@ -129,6 +136,7 @@ export interface Member {
   readonly client: FabricClient;
   readonly logging: Logging;
   readonly voting: VotingRules;
+  readonly alerts: Alerts;
   readonly tags: Readonly<Record<string, string>>;
   readonly removed: boolean;
   readonly stateBackend: StateBackend;

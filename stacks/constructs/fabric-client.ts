@@ -65,6 +65,8 @@ export interface FabricClientProps {
   readonly peerNodeIds: readonly string[];
   /** ARN of the Secrets Manager secret holding the Fabric CA admin password. */
   readonly adminSecretArn: string;
+  /** ARN of the KMS key that encrypts the admin secret. */
+  readonly secretKeyArn: string;
   /** Fabric CA admin the client enrolls. */
   readonly adminUsername: string;
   /** Prefix of resource names, e.g. `drm-royalties-bank`. */
@@ -181,6 +183,12 @@ function clientStatements(props: FabricClientProps, partition: string): DataAwsI
   const tlsChain = tlsChainObject(region);
   const statements: DataAwsIamPolicyDocumentStatement[] = [
     { sid: 'ReadOwnAdminSecret', actions: ['secretsmanager:GetSecretValue'], resources: [props.adminSecretArn] },
+    {
+      sid: 'DecryptOwnAdminSecret',
+      actions: ['kms:Decrypt'],
+      resources: [props.secretKeyArn],
+      condition: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`secretsmanager.${region}.amazonaws.com`] }],
+    },
     { sid: 'ReadNetwork', actions: ['managedblockchain:GetNetwork', 'managedblockchain:ListMembers'], resources: [AMB_ARNS.network(region, props.networkId)] },
     { sid: 'ReadOwnMember', actions: ['managedblockchain:GetMember'], resources: [AMB_ARNS.member(region, accountId, props.memberId)] },
     {

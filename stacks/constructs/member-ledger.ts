@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudformationStack } from '@cdktf/provider-aws/lib/cloudformation-stack';
 import type { Consortium, Member } from '../../lib/config';
-import { LEDGER_OUTPUTS, ledgerTemplate } from '../ledger-template';
+import { LEDGER_OUTPUTS, SECRET_KEY_PARAMETER, ledgerTemplate } from '../ledger-template';
 
 /** Stack policy of every ledger stack: resources may change in place, never be replaced. */
 export const LEDGER_STACK_POLICY = {
@@ -15,6 +15,8 @@ export interface MemberLedgerProps {
   readonly consortium: Consortium;
   /** The member whose AMB member, peers and admin secret this holds. */
   readonly member: Member;
+  /** ARN of the member stack's KMS key, which encrypts the admin secret. */
+  readonly keyArn: string;
 }
 
 /**
@@ -37,6 +39,8 @@ export class MemberLedger extends Construct {
     this.stack = new CloudformationStack(this, 'stack', {
       name: `amb-${consortium.network.name}-${member.name}-ledger`,
       templateBody: JSON.stringify(ledgerTemplate(consortium, member)),
+      // Only a Fabric member has an admin secret to encrypt.
+      parameters: member.joined ? { [SECRET_KEY_PARAMETER]: props.keyArn } : undefined,
       // Server-side guard beside the synth-time refusals: CloudFormation itself rejects any
       // update that would replace a ledger resource (a changed network setting, peer instance
       // type or AZ) and rolls it back. Removal needs no guard: Retain keeps the resource.

@@ -4,6 +4,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
@@ -21,6 +22,12 @@ import { voterPackage, voterSettings } from '../voter/bundle';
  */
 export const PROPOSAL_EVENT_TYPES = ['Managed Blockchain Proposal State Change', 'Managed Blockchain Proposal Status Change'];
 
+/**
+ * The newest Node.js runtime hashicorp/aws 5.100.0 accepts: its `runtime` validation list
+ * ends at nodejs22.x (`terraform validate` refuses nodejs24.x). Move on with the provider.
+ */
+export const VOTER_RUNTIME = 'nodejs22.x';
+
 export interface ProposalVoterProps {
   readonly consortium: Consortium;
   /** The member whose vote it casts, by the rules in its YAML. */
@@ -31,6 +38,10 @@ export interface ProposalVoterProps {
   readonly memberId: string;
   /** Prefix of resource names, e.g. `drm-royalties-bank`. */
   readonly namePrefix: string;
+  /** ARN of the member stack's KMS key, which encrypts the voter's logs and dead-letter queue. */
+  readonly keyArn: string;
+  /** SNS topic both alarms notify, on alarm and back to OK. */
+  readonly alarmTopicArn: string;
   /**
    * Days the voter's logs are kept.
    * @default 90
@@ -56,12 +67,16 @@ export class ProposalVoter extends Construct {
     const region = consortium.network.region;
     const partition = partitionOf(region);
     const functionName = `${namePrefix}-voter`.slice(0, 64);
-    const alarmActions = member.voting.alarmTopicArn ? [member.voting.alarmTopicArn] : [];
+    const alarmActions = [props.alarmTopicArn];
 
-    const logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/aws/lambda/${functionName}`, retentionInDays: props.logRetentionDays ?? 90 });
+    const logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: props.logRetentionDays ?? 90,
+      kmsKeyId: props.keyArn,
+    });
     this.deadLetterQueue = new SqsQueue(this, 'dlq', {
       name: `${functionName}-dlq`,
-      sqsManagedSseEnabled: true,
+      kmsMasterKeyId: props.keyArn,
       messageRetentionSeconds: 14 * 24 * 3600,
     });
 
@@ -72,37 +87,35 @@ export class ProposalVoter extends Construct {
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
       }),
     });
-    new IamRolePolicy(this, 'policy', {
-      role: role.id,
-      name: 'vote-on-proposals',
-      policy: Fn.jsonencode({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'ReadNetwork',
-            Effect: 'Allow',
-            Action: ['managedblockchain:ListProposals', 'managedblockchain:ListMembers'],
-            Resource: `arn:${partition}:managedblockchain:${region}::networks/${props.networkId}`,
-          },
-          {
-            // Proposal ARNs carry neither account nor network id: this is as narrow as IAM allows.
-            Sid: 'VoteOnProposals',
-            Effect: 'Allow',
-            Action: ['managedblockchain:GetProposal', 'managedblockchain:ListProposalVotes', 'managedblockchain:VoteOnProposal'],
-            Resource: `arn:${partition}:managedblockchain:${region}::proposals/*`,
-          },
-          { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroup.arn}:*` },
-          { Sid: 'DeadLetters', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: this.deadLetterQueue.arn },
-        ],
-      }),
+    const permissions = new DataAwsIamPolicyDocument(this, 'permissions', {
+      statement: [
+        {
+          sid: 'ReadNetwork',
+          actions: ['managedblockchain:ListProposals', 'managedblockchain:ListMembers'],
+          resources: [`arn:${partition}:managedblockchain:${region}::networks/${props.networkId}`],
+        },
+        {
+          // Proposal ARNs carry neither account nor network id: this is as narrow as IAM allows.
+          sid: 'VoteOnProposals',
+          actions: ['managedblockchain:GetProposal', 'managedblockchain:ListProposalVotes', 'managedblockchain:VoteOnProposal'],
+          resources: [`arn:${partition}:managedblockchain:${region}::proposals/*`],
+        },
+        { sid: 'Logs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroup.arn}:*`] },
+        { sid: 'DeadLetters', actions: ['sqs:SendMessage'], resources: [this.deadLetterQueue.arn] },
+        // SQS encrypts each message with a data key of the queue's KMS key, in the sender's name.
+        { sid: 'EncryptDeadLetters', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.keyArn] },
+      ],
     });
+    new IamRolePolicy(this, 'policy', { role: role.id, name: 'vote-on-proposals', policy: permissions.json });
 
     const asset = new TerraformAsset(this, 'package', { path: voterPackage(voterSettings(consortium, member.name)), type: AssetType.FILE });
     this.function = new LambdaFunction(this, 'function', {
       functionName,
       description: `Votes on AMB proposals for ${member.name} by the rules in ${member.name}.yaml`,
       role: role.arn,
-      runtime: 'nodejs22.x',
+      runtime: VOTER_RUNTIME,
+      // Two voters racing on one proposal gain nothing: AMB takes one vote per member.
+      reservedConcurrentExecutions: 1,
       handler: 'index.handler',
       filename: asset.path,
       sourceCodeHash: Fn.filebase64sha256(asset.path),
@@ -144,22 +157,26 @@ export class ProposalVoter extends Construct {
         sourceArn: rule.arn,
       });
     }
-    new SqsQueuePolicy(this, 'dlq-policy', {
-      queueUrl: this.deadLetterQueue.url,
-      policy: Fn.jsonencode({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'UndeliverableEvents',
-            Effect: 'Allow',
-            Principal: { Service: 'events.amazonaws.com' },
-            Action: 'sqs:SendMessage',
-            Resource: this.deadLetterQueue.arn,
-            Condition: { ArnEquals: { 'aws:SourceArn': [onProposal.arn, catchUp.arn] } },
-          },
-        ],
-      }),
+    const queuePolicy = new DataAwsIamPolicyDocument(this, 'dlq-policy-document', {
+      statement: [
+        {
+          sid: 'UndeliverableEvents',
+          principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+          actions: ['sqs:SendMessage'],
+          resources: [this.deadLetterQueue.arn],
+          condition: [{ test: 'ArnEquals', variable: 'aws:SourceArn', values: [onProposal.arn, catchUp.arn] }],
+        },
+        {
+          sid: 'DenyInsecureTransport',
+          effect: 'Deny',
+          principals: [{ type: '*', identifiers: ['*'] }],
+          actions: ['sqs:*'],
+          resources: [this.deadLetterQueue.arn],
+          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+        },
+      ],
     });
+    new SqsQueuePolicy(this, 'dlq-policy', { queueUrl: this.deadLetterQueue.url, policy: queuePolicy.json });
 
     const alarm = (alarmId: string, metric: { namespace: string; metricName: string; dimensions: Record<string, string>; statistic: string }, description: string) =>
       new CloudwatchMetricAlarm(this, alarmId, {

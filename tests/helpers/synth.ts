@@ -38,3 +38,10 @@ export function single(stack: TerraformJson, type: string): Record<string, any> 
 export function ledgerTemplateOf(stack: TerraformJson): { Resources: Record<string, any>; Outputs: Record<string, any> } {
   return JSON.parse(single(stack, 'aws_cloudformation_stack').template_body);
 }
+
+/** The one `aws_iam_policy_document` data source whose id starts with `idPrefix`, e.g. `voter_permissions`. */
+export function policyDocument(stack: TerraformJson, idPrefix: string): { statement: Record<string, any>[] } {
+  const found = Object.entries(stack.data?.aws_iam_policy_document ?? {}).filter(([id]) => id.startsWith(`${idPrefix}_`));
+  if (found.length !== 1) throw new Error(`expected one aws_iam_policy_document ${idPrefix}, found ${found.length}`);
+  return found[0][1] as { statement: Record<string, any>[] };
+}
