@@ -5,6 +5,7 @@ import { vpcEndpointServiceName } from '../lib/amb';
 import type { Consortium, Member } from '../lib/config';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { FabricClient } from './constructs/fabric-client';
+import { IdentityManager } from './constructs/identity-manager';
 import { MemberKey } from './constructs/member-key';
 import { MemberLedger } from './constructs/member-ledger';
 import { MemberNetwork } from './constructs/member-network';
@@ -54,6 +55,8 @@ export class MemberStack extends TerraformStack {
   public readonly ledger?: MemberLedger;
   /** The Fabric client machine; absent until the member has joined. */
   public readonly client?: FabricClient;
+  /** Keeps the member's `identities:` at its CA; absent until it has joined, or without identities. */
+  public readonly identities?: IdentityManager;
 
   constructor(scope: Construct, props: MemberStackProps) {
     const { consortium, member } = props;
@@ -93,7 +96,8 @@ export class MemberStack extends TerraformStack {
     this.network = new MemberNetwork(this, 'network', {
       vpc: member.vpc,
       namePrefix,
-      natGateway: member.joined && member.client.subnet === 'private',
+      // The identity manager runs in the private subnets and calls AMB, Secrets Manager and S3.
+      natGateway: member.joined && (member.client.subnet === 'private' || member.identities.length > 0),
     });
     // Ethereum nodes need no Fabric membership: a member that has not joined may still run them.
     if (member.joined || member.ethereumNodes.length > 0) this.ledger = new MemberLedger(this, 'ledger', { consortium, member, keyArn: this.key.arn });
@@ -138,6 +142,24 @@ export class MemberStack extends TerraformStack {
         namePrefix,
         keyArn: this.key.arn,
         alarmTopicArn: this.alarms.arn,
+      });
+    }
+
+    if (fabricLedger && member.identities.length > 0) {
+      this.identities = new IdentityManager(this, 'identities', {
+        consortium,
+        member,
+        networkId: networkId ?? fabricLedger.networkId,
+        memberId: fabricLedger.memberId,
+        adminSecretArn: fabricLedger.adminSecretArn,
+        keyArn: this.key.arn,
+        alarmTopicArn: this.alarms.arn,
+        subnetIds: this.network.endpointSubnetIds,
+        securityGroupId: this.endpoint.clientSecurityGroup.id,
+      });
+      new TerraformOutput(this, 'identity_manager_function_name', {
+        value: this.identities.function.functionName,
+        description: 'Lambda that registers, enrolls and renews the Fabric identities (npm run identities)',
       });
     }
 
