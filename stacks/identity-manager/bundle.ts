@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { buildSync } from 'esbuild';
 import type { Consortium, Member } from '../../lib/config/types';
 import { identitySecretPrefix } from '../../lib/identities/secret-store';
+import { bundleLambda } from '../voter/bundle';
 import { zip, type ZipEntry } from '../voter/zip';
 import { SETTINGS_FILE, type IdentityManagerSettings } from './handler';
 
@@ -21,23 +21,10 @@ let shared: ZipEntry[] | undefined;
 /** The bundle and the proto files, built once per process: every member's package shares them. */
 function sharedEntries(): ZipEntry[] {
   if (shared === undefined) {
-    const result = buildSync({
-      absWorkingDir: ROOT,
-      entryPoints: ['stacks/identity-manager/index.ts'],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: true,
-      legalComments: 'none',
-      sourcemap: false,
-      write: false,
-      logLevel: 'silent',
-    });
     const protos = dirname(require.resolve('fabric-protos/fabric.proto', { paths: [ROOT] }));
     const protoFiles = ['fabric.proto', ...filesUnder(protos, 'google-protos'), ...filesUnder(protos, 'protos')];
     shared = [
-      { name: 'index.js', data: Buffer.from(result.outputFiles[0].contents) },
+      { name: 'index.js', data: bundleLambda('stacks/identity-manager/index.ts') },
       ...protoFiles.map((name) => ({ name, data: readFileSync(join(protos, name)) })),
     ];
   }

@@ -16,24 +16,30 @@ import { zip } from './zip';
 const ROOT = join(__dirname, '..', '..');
 let bundled: Buffer | undefined;
 
+/**
+ * One Lambda entry point (a path from the repository root) bundled for Node.js 20+: minified
+ * CommonJS, no source map, no paths of this checkout in it.
+ */
+export function bundleLambda(entryPoint: string): Buffer {
+  const result = buildSync({
+    absWorkingDir: ROOT,
+    entryPoints: [entryPoint],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    legalComments: 'none',
+    sourcemap: false,
+    write: false,
+    logLevel: 'silent',
+  });
+  return Buffer.from(result.outputFiles[0].contents);
+}
+
 /** The bundle's JavaScript, built once per process: every member's package shares it. */
 export function voterBundle(): Buffer {
-  if (bundled === undefined) {
-    const result = buildSync({
-      absWorkingDir: ROOT,
-      entryPoints: ['stacks/voter/index.ts'],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: true,
-      legalComments: 'none',
-      sourcemap: false,
-      write: false,
-      logLevel: 'silent',
-    });
-    bundled = Buffer.from(result.outputFiles[0].contents);
-  }
+  bundled ??= bundleLambda('stacks/voter/index.ts');
   return bundled;
 }
 
