@@ -4,13 +4,19 @@
  */
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { executeCommand } from '../lib/command';
+import { capturingIo } from '../lib/output';
+import { identities as identitiesCommand, type IdentitiesResult } from '../scripts/identities';
+import { ConsortiumFixture } from './helpers/consortium-fixture';
 import type { Identity } from '../lib/config';
 import { readCertificate } from '../lib/identities/certificate';
 import { FabricCa, FabricCaError, type FabricCaConnection } from '../lib/identities/fabric-ca';
 import { reconcileIdentities, type IdentityRun } from '../lib/identities/manager';
 import { SecretsManagerIdentityStore, type IdentitySecretValue } from '../lib/identities/secret-store';
 import { FabricNetwork, type FabricMember } from '../sim/fabric/network';
+import { runIdentityManager } from '../stacks/identity-manager/handler';
 import { requireFabric } from './helpers/fabric';
 import { startMotoServer, type MotoServer } from './helpers/moto';
 
@@ -141,6 +147,12 @@ describe('identity manager against a real Fabric CA', () => {
     await expect(refused).rejects.toMatchObject({ kind: 'admin-credentials' });
     await expect(refused).rejects.toThrow(/refused the admin vendoradmin .*Authentication failure.*admin secret/);
     await expect(refused).rejects.not.toThrow(/Wrong-Passw0rd1/);
+    // The Lambda's run rejects with it, so Lambda counts an error and the stack's alarm fires.
+    const lambdaRun = runIdentityManager(
+      { member: 'ott-vendor-1', identities: [reporter()], renewBeforeDays: 30, secretPrefix: PREFIX },
+      { connect: () => refused, store: store(), mspId: MEMBER_ID, now: () => new Date(), log: () => undefined },
+    );
+    await expect(lambdaRun).rejects.toMatchObject({ kind: 'admin-credentials' });
   });
 
   test('a TLS chain the CA certificate does not chain to is refused', async () => {
@@ -150,8 +162,59 @@ describe('identity manager against a real Fabric CA', () => {
     await expect(refused).rejects.toThrow(/does not verify against the configured chain/);
   });
 
-  test("no private key appears in the CA's log", async () => {
-    const keyBody = (await stored('play-reporter')).privateKey.split('\n')[1];
-    expect(readFileSync(member.caLogFile, 'utf8')).not.toContain(keyBody);
+  test('npm run identities runs the manager for the sample member, and neither its output, its logs nor the CA log holds a key', async () => {
+    await secrets.send(new CreateSecretCommand({ Name: 'ott-vendor-1-ca-admin', SecretString: JSON.stringify({ username: ADMIN.adminUsername, password: ADMIN.adminPassword }) }));
+    const fixture = new ConsortiumFixture();
+    const chainFile = join(fixture.dir, 'tls-chain.pem');
+    writeFileSync(chainFile, fabric.tlsCaCertPem);
+    const env = {
+      FABRIC_CA_URL: connection.url,
+      FABRIC_CA_TLS_CHAIN_FILE: chainFile,
+      FABRIC_CA_ADMIN_SECRET: 'ott-vendor-1-ca-admin',
+      FABRIC_MSP_ID: MEMBER_ID,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+    };
+    const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, env);
+    const logged: string[] = [];
+    const capture = (...parts: unknown[]) => void logged.push(parts.map(String).join(' '));
+    const spies = [jest.spyOn(console, 'log').mockImplementation(capture), jest.spyOn(console, 'error').mockImplementation(capture), jest.spyOn(console, 'warn').mockImplementation(capture)];
+    const cli = async (...argv: string[]) => {
+      const io = capturingIo();
+      const result = (await executeCommand(identitiesCommand, ['--member', 'ott-vendor-1', ...argv], { io, env: { CONSORTIUM_DIR: fixture.dir } })) as IdentitiesResult;
+      logged.push(...io.out, ...io.err);
+      return { result, stdout: io.out.join('') };
+    };
+    try {
+      const dry = await cli('--dry-run');
+      expect(dry.result.identities[0]).toMatchObject({ name: 'play-reporter', outcome: 'would-change', actions: ['update', 'reenroll'], reasons: ['attribute role added'] });
+      expect(dry.stdout).toContain('(dry run: nothing changed)');
+
+      const applied = await cli();
+      expect(applied.result.identities[0]).toMatchObject({ outcome: 'changed', secret: `${PREFIX}play-reporter` });
+      expect(applied.stdout).toMatch(/play-reporter +client +yes +\d{4}-\d{2}-\d{2} +update, reenroll +changed/);
+      expect(readCertificate((await stored('play-reporter')).certificate).attributes.role).toBe('reporter');
+
+      const again = await cli('--json');
+      expect(JSON.parse(again.stdout)).toMatchObject({ member: 'ott-vendor-1', identities: [{ name: 'play-reporter', outcome: 'unchanged', registered: true }] });
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      fixture.dispose();
+    }
+    const value = await stored('play-reporter');
+    const keyBody = value.privateKey.split('\n').slice(1, -2).join('');
+    const everything = logged.join('\n');
+    expect(everything).toContain('play-reporter');
+    expect(everything).not.toContain('PRIVATE KEY');
+    expect(everything).not.toContain(keyBody.slice(0, 40));
+    expect(everything).not.toContain(value.certificate.split('\n')[1]);
+    expect(everything).not.toContain(ADMIN.adminPassword);
+    expect(readFileSync(member.caLogFile, 'utf8')).not.toContain(keyBody.slice(0, 40));
   });
 });
