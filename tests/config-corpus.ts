@@ -145,14 +145,69 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses a channel member that is not in the consortium',
     apply: (f) => f.edit('consortium.yaml', 'members: [filmmaker, bank]', 'members: [filmmaker, bnak]'),
     expected: [
-      'members/consortium.yaml:20:26 channels[0].members[1]: "bnak" is not a member of the consortium (allowed: bank, filmmaker, ott-vendor-1, ott-vendor-2)',
+      'members/consortium.yaml:22:26 channels[0].members[1]: "bnak" is not a member of the consortium (allowed: bank, filmmaker, ott-vendor-1, ott-vendor-2)',
     ],
   },
   {
     name: 'refuses a member listed twice on a channel',
     apply: (f) => f.edit('consortium.yaml', 'members: [filmmaker, bank]', 'members: [filmmaker, bank, bank]'),
     expected: [
-      'members/consortium.yaml:20:32 channels[0].members[2]: "bank" is listed twice (allowed: each member once)',
+      'members/consortium.yaml:22:32 channels[0].members[2]: "bank" is listed twice (allowed: each member once)',
+    ],
+  },
+  {
+    name: 'refuses a 9th channel: AMB allows 8 per network',
+    apply: (f) =>
+      f.edit(
+        'consortium.yaml',
+        '# Chaincode each member',
+        Array.from({ length: 7 }, (_, index) => `  - name: extra${index + 1}\n    members: [filmmaker]\n`).join('') + '# Chaincode each member',
+      ),
+    expected: ['members/consortium.yaml:21:3 channels: has 9 items (allowed: at most 8)'],
+  },
+  {
+    name: 'refuses a channel member that has not joined the network',
+    apply: (f) => f.edit('consortium.yaml', 'members: [filmmaker, ott-vendor-1]', 'members: [filmmaker, ott-vendor-1, ott-vendor-2]'),
+    expected: [
+      'members/consortium.yaml:26:40 channels[1].members[2]: "ott-vendor-2" has not joined the network yet (no invitationId in members/ott-vendor-2.yaml) (allowed: members that have joined; add it once npm run accept-invitation recorded its invitation)',
+    ],
+  },
+  {
+    name: 'refuses an anchor peer the member does not have, and a creator not on the channel',
+    apply: (f) => f.edit('consortium.yaml', '    members: [filmmaker, bank]\n', '    members: [filmmaker, bank]\n    creator: ott-vendor-1\n    anchorPeers: {bank: peer7}\n'),
+    expected: [
+      'members/consortium.yaml:23:14 channels[0].creator: "ott-vendor-1" is not on the channel (allowed: filmmaker, bank)',
+      'members/consortium.yaml:24:25 channels[0].anchorPeers.bank: bank has no peer "peer7" (allowed: peer1)',
+    ],
+  },
+  {
+    name: 'refuses a chaincode on a channel that is not declared',
+    apply: (f) => f.edit('consortium.yaml', 'channel: royalties', 'channel: payments'),
+    expected: ['members/consortium.yaml:30:14 chaincodes[0].channel: "payments" is not one of channels (allowed: royalties, plays)'],
+  },
+  {
+    name: 'refuses a chaincode sequence below the committed one',
+    apply: (f) => f.edit('consortium.yaml', '    endorsementPolicy: MAJORITY\n', '    endorsementPolicy: MAJORITY\n    ledger:\n      sequence: 2\n      version: "1.0"\n'),
+    expected: [
+      'members/consortium.yaml:32:15 chaincodes[0].sequence: 1 is below the committed sequence 2; a lifecycle sequence never shrinks (allowed: 2 (no change) or 3 (a new definition))',
+    ],
+  },
+  {
+    name: 'refuses a new chaincode version at the committed sequence',
+    apply: (f) => f.edit('consortium.yaml', 'version: "1.0"', 'version: "1.1"').edit('consortium.yaml', '    endorsementPolicy: MAJORITY\n', '    endorsementPolicy: MAJORITY\n    ledger:\n      sequence: 1\n      version: "1.0"\n'),
+    expected: [
+      'members/consortium.yaml:31:14 chaincodes[0].version: "1.1" differs from the committed version "1.0" at the same sequence 1 (allowed: sequence 2 with the new version)',
+    ],
+  },
+  {
+    name: 'refuses a chaincode path without a package.json, and private data for a member off the channel',
+    apply: (f) =>
+      f
+        .edit('consortium.yaml', 'path: chaincode/documents', 'path: chaincode/nothing-here')
+        .edit('consortium.yaml', '    endorsementPolicy: MAJORITY\n', '    endorsementPolicy: MAJORITY\n    collections:\n      - name: payouts\n        members: [bank, ott-vendor-1]\n'),
+    expected: [
+      'members/consortium.yaml:34:11 chaincodes[0].path: chaincode/nothing-here has no package.json (allowed: a node chaincode directory relative to the repository root)',
+      'members/consortium.yaml:38:25 chaincodes[0].collections[0].members[1]: "ott-vendor-1" is not on channel royalties (allowed: filmmaker, bank)',
     ],
   },
   {

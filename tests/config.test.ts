@@ -48,8 +48,18 @@ describe('the sample consortium', () => {
     expect(vendor.stateBackend).toEqual({ bucket: 'drm-royalties-tfstate-333344445555', key: 'amb-consortium/ott-vendor-2.tfstate', region: 'us-east-1' });
   });
 
-  test('records the channel between filmmaker and bank', () => {
-    expect(consortium.channels).toEqual([{ name: 'royalties', members: ['filmmaker', 'bank'] }]);
+  test('records the channels with their defaults: first member creates, first peer anchors, MAJORITY policies', () => {
+    const majority = { admins: 'MAJORITY', lifecycleEndorsement: 'MAJORITY', endorsement: 'MAJORITY' };
+    expect(consortium.channels).toEqual([
+      { name: 'royalties', members: ['filmmaker', 'bank'], creator: 'filmmaker', anchorPeers: { filmmaker: 'peer1', bank: 'peer1' }, policies: majority },
+      { name: 'plays', members: ['filmmaker', 'ott-vendor-1'], creator: 'filmmaker', anchorPeers: { filmmaker: 'peer1', 'ott-vendor-1': 'peer1' }, policies: majority },
+    ]);
+  });
+
+  test('records the documents chaincode on royalties with an explicit MAJORITY endorsement policy', () => {
+    expect(consortium.chaincodes).toEqual([
+      { name: 'documents', channel: 'royalties', version: '1.0', sequence: 1, language: 'node', path: 'chaincode/documents', endorsementPolicy: 'MAJORITY', initRequired: false, requiredAttribute: undefined, collections: [], packageId: undefined, committed: undefined },
+    ]);
   });
 });
 

@@ -217,7 +217,7 @@ describe('computeDrift', () => {
   });
 
   it('reports an unrecorded network id with the sync command of the founder', () => {
-    const unrecorded = withFixture((fixture) => fixture.remove('ott-vendor-2.yaml').edit('consortium.yaml', /\n  # Recorded[^\n]*\n  id: [^\n]*/, '').edit('bank.yaml', /\nledger:[\s\S]*$/, '\n').edit('bank.yaml', /invitationId: [^\n]*\n/, '').edit('ott-vendor-1.yaml', /\nledger:[\s\S]*$/, '\n').edit('ott-vendor-1.yaml', /invitationId: [^\n]*\n/, '').edit('filmmaker.yaml', /\n# Written by `npm run sync`[\s\S]*$/, '\n'));
+    const unrecorded = withFixture((fixture) => fixture.remove('ott-vendor-2.yaml').edit('consortium.yaml', /\n  # Recorded[^\n]*\n  id: [^\n]*/, '').edit('consortium.yaml', /\n# Channels each member[\s\S]*?\n(?=# One state object)/, '\n').edit('bank.yaml', /\nledger:[\s\S]*$/, '\n').edit('bank.yaml', /invitationId: [^\n]*\n/, '').edit('ott-vendor-1.yaml', /\nledger:[\s\S]*$/, '\n').edit('ott-vendor-1.yaml', /invitationId: [^\n]*\n/, '').edit('filmmaker.yaml', /\n# Written by `npm run sync`[\s\S]*$/, '\n'));
     const members = recordedMembers(sample).filter((member) => member.name !== 'ott-vendor-2');
     const drift = computeDrift(unrecorded, snapshotOf(unrecorded, { networkId: NETWORK, members }), NOW);
     expect(drift[0]).toEqual({ subject: 'network', problem: `network.id (${NETWORK}) is not recorded in consortium.yaml`, fix: 'npm run sync -- --member filmmaker' });

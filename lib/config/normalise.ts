@@ -4,6 +4,7 @@
  */
 import type { Edition, FrameworkVersion, InstanceType, ThresholdComparator } from '../amb';
 import { normaliseIdentities } from './identities';
+import { normaliseChaincodes, normaliseChannels } from './normalise-ledger';
 import type { RawConsortium, RawMember, RawStateBackend } from './raw';
 import { CONSORTIUM_SPEC, MEMBER_SPEC, type FieldSpec, type ObjectSpec } from './spec';
 import type { Consortium, Member, OtherwiseVote, StateBackend } from './types';
@@ -30,7 +31,8 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
       },
     },
     founder,
-    channels: (consortium.channels ?? []).map((channel) => ({ name: channel!.name!, members: channel!.members as string[] })),
+    channels: normaliseChannels(consortium.channels ?? [], members),
+    chaincodes: normaliseChaincodes(consortium.chaincodes ?? []),
     members: members.map(({ name, file, raw }): Member => {
       const isFounder = name === founder;
       const client = raw.client ?? {};
@@ -63,6 +65,7 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
           name: peer!.name ?? `peer${index + 1}`,
           instanceType: peer!.instanceType as InstanceType,
           availabilityZone: peer!.availabilityZone!,
+          nodeId: raw.ledger?.peers?.find((recorded) => recorded?.name === (peer!.name ?? `peer${index + 1}`))?.nodeId,
         })),
         client: {
           instanceType: client.instanceType ?? defaultOf(MEMBER_SPEC, 'client.instanceType'),
@@ -119,7 +122,7 @@ function stateBackendFor(member: string, account: string, shared: RawStateBacken
 }
 
 /** The declared default of a field, so defaults live only in the spec (and the schema). */
-function defaultOf<T>(spec: ObjectSpec, dotted: string): T {
+export function defaultOf<T>(spec: ObjectSpec, dotted: string): T {
   let field: FieldSpec = spec;
   for (const part of dotted.split('.')) {
     while (field.type === 'array') field = field.items;

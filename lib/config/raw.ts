@@ -17,8 +17,42 @@ export interface RawConsortium {
     voting?: { thresholdPercentage?: number; proposalDurationInHours?: number; thresholdComparator?: string };
   };
   founder?: string;
-  channels?: ({ name?: string; members?: (string | undefined)[] } | undefined)[];
+  channels?: (RawChannel | undefined)[];
+  chaincodes?: (RawChaincode | undefined)[];
   stateBackend?: RawStateBackend;
+}
+
+export interface RawChannel {
+  name?: string;
+  members?: (string | undefined)[];
+  creator?: string;
+  anchorPeers?: Record<string, string>;
+  policies?: { admins?: string; lifecycleEndorsement?: string; endorsement?: string };
+}
+
+export interface RawCollection {
+  name?: string;
+  members?: (string | undefined)[];
+  requiredPeerCount?: number;
+  maxPeerCount?: number;
+  blockToLive?: number;
+  memberOnlyRead?: boolean;
+  memberOnlyWrite?: boolean;
+}
+
+export interface RawChaincode {
+  name?: string;
+  channel?: string;
+  version?: string;
+  sequence?: number;
+  language?: string;
+  path?: string;
+  endorsementPolicy?: string;
+  initRequired?: boolean;
+  requiredAttribute?: string;
+  collections?: (RawCollection | undefined)[];
+  packageId?: string;
+  ledger?: { sequence?: number; version?: string };
 }
 
 export interface RawStateBackend {

@@ -6,10 +6,11 @@ import { EDITION_LIMITS, MEMBER_NAME_MAX, MEMBER_NAME_PATTERN, type Edition } fr
 import { dirname, join } from 'node:path';
 import { checkIdentities } from './identities';
 import type { ConfigIssue } from './issues';
+import { checkLedgerSections } from './ledger-rules';
 import type { RawConsortiumFile, RawMemberFile } from './raw';
 
 export function checkRules(consortium: RawConsortiumFile, members: readonly RawMemberFile[]): ConfigIssue[] {
-  return [...checkConsortium(consortium, members), ...members.flatMap((member) => checkMember(member, consortium, members))];
+  return [...checkConsortium(consortium, members), ...checkLedgerSections(consortium, members), ...members.flatMap((member) => checkMember(member, consortium, members))];
 }
 
 function checkConsortium({ source, raw }: RawConsortiumFile, members: readonly RawMemberFile[]): ConfigIssue[] {

@@ -15,6 +15,7 @@ import {
   THRESHOLD_COMPARATORS,
 } from '../amb';
 import { IDENTITIES_SPEC, IDENTITY_RENEWAL_SPEC } from './identities';
+import { CHAINCODES_SPEC, CHANNELS_SPEC } from './ledger-spec';
 
 interface Common {
   readonly description: string;
@@ -210,24 +211,8 @@ export const CONSORTIUM_SPEC: ObjectSpec = {
       required: ['name', 'region'],
     },
     founder: { ...MEMBER_NAME, description: 'The member that creates the network.' },
-    channels: {
-      type: 'array',
-      description: 'Fabric channels and the members that share them.',
-      items: {
-        type: 'object',
-        description: 'A channel.',
-        properties: {
-          name: {
-            type: 'string',
-            description: 'Channel name.',
-            pattern: /^[a-z][a-z0-9.-]{0,248}$/,
-            patternHint: 'lower-case letters, digits, dots and hyphens, starting with a letter',
-          },
-          members: { type: 'array', description: 'Member names on the channel.', items: MEMBER_NAME, minItems: 1 },
-        },
-        required: ['name', 'members'],
-      },
-    },
+    channels: CHANNELS_SPEC,
+    chaincodes: CHAINCODES_SPEC,
     stateBackend: STATE_BACKEND,
   },
   required: ['network', 'founder', 'stateBackend'],

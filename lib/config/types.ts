@@ -15,10 +15,60 @@ export interface VotingPolicy {
   readonly thresholdComparator: ThresholdComparator;
 }
 
+/** How many of a channel's member orgs a policy needs (Fabric ImplicitMeta rule). */
+export type PolicyRule = 'ANY' | 'MAJORITY' | 'ALL';
+
+export interface ChannelPolicies {
+  /** Signatures a channel config update needs (`/Channel/Application/Admins`). */
+  readonly admins: PolicyRule;
+  /** Approvals a chaincode definition needs before commit (`LifecycleEndorsement`). */
+  readonly lifecycleEndorsement: PolicyRule;
+  /** Endorsements of the channel default endorsement policy (`Endorsement`). */
+  readonly endorsement: PolicyRule;
+}
+
 export interface Channel {
   readonly name: string;
   /** Member names (the YAML file names). */
   readonly members: readonly string[];
+  /** The member that creates the channel. */
+  readonly creator: string;
+  /** Anchor peer name per member name (default: the member's first peer). */
+  readonly anchorPeers: Readonly<Record<string, string>>;
+  readonly policies: ChannelPolicies;
+}
+
+export interface PrivateDataCollection {
+  readonly name: string;
+  /** Member names whose peers hold the data. */
+  readonly members: readonly string[];
+  readonly requiredPeerCount: number;
+  readonly maxPeerCount: number;
+  /** Blocks until purge; 0 keeps forever. */
+  readonly blockToLive: number;
+  readonly memberOnlyRead: boolean;
+  readonly memberOnlyWrite: boolean;
+}
+
+export interface Chaincode {
+  readonly name: string;
+  readonly channel: string;
+  readonly version: string;
+  /** Lifecycle sequence the YAML asks for. */
+  readonly sequence: number;
+  readonly language: 'node' | 'go';
+  /** Source directory, relative to the repository root. */
+  readonly path: string;
+  /** Endorsement rule over the channel's member orgs. */
+  readonly endorsementPolicy: PolicyRule;
+  readonly initRequired: boolean;
+  /** Certificate attribute a writer must carry, e.g. `{ name: 'role', value: 'reporter' }`. */
+  readonly requiredAttribute?: { readonly name: string; readonly value: string };
+  readonly collections: readonly PrivateDataCollection[];
+  /** Package id recorded by the first member that packaged it. */
+  readonly packageId?: string;
+  /** Last committed definition, as recorded by npm run chaincode. */
+  readonly committed?: { readonly sequence: number; readonly version?: string };
 }
 
 export interface StateBackend {
@@ -49,6 +99,8 @@ export interface Peer {
   readonly name: string;
   readonly instanceType: InstanceType;
   readonly availabilityZone: string;
+  /** AMB node id, once recorded by npm run sync (ledger.peers). */
+  readonly nodeId?: string;
 }
 
 export interface FabricClient {
@@ -154,6 +206,7 @@ export interface Consortium {
   readonly network: Network;
   readonly founder: string;
   readonly channels: readonly Channel[];
+  readonly chaincodes: readonly Chaincode[];
   /** Members in file-name order. */
   readonly members: readonly Member[];
 }

@@ -33,6 +33,9 @@ import { CertificateAuthority, LOOPBACK_HOSTS, writeTlsPair } from './pki';
 import { FabricProcess, freePort } from './processes';
 import { runTool } from './tools';
 
+/** The external builder that stands in for AMB's Docker build of Node.js chaincode. */
+export const NODE_BUILDER_DIR = join(__dirname, 'node-builder');
+
 /** The consortium AMB defines in every network's system channel (AMB developer guide, "Create a channel"). */
 export const AMB_CONSORTIUM = 'AWSSystemConsortium';
 /** The ordering service organisation's MSP id. */
@@ -612,7 +615,11 @@ function caServerConfig(memberId: string, adminUsername: string, adminPassword: 
 function writeCoreYaml(dir: string, binaries: FabricBinaries): void {
   const core = parse(readFileSync(join(binaries.amb.config, 'core.yaml'), 'utf8'));
   core.vm.endpoint = '';
-  core.chaincode.externalBuilders = [{ name: 'ccaas_builder', path: binaries.amb.ccaasBuilder, propagateEnvironment: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'] }];
+  core.chaincode.externalBuilders = [
+    { name: 'ccaas_builder', path: binaries.amb.ccaasBuilder, propagateEnvironment: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'] },
+    // Builds and runs Node.js packages as AMB's Node.js chaincode image does (see node-builder/).
+    { name: 'amb_node_builder', path: NODE_BUILDER_DIR },
+  ];
   core.ledger.state.stateDatabase = 'goleveldb';
   core.operations.tls.enabled = false;
   core.metrics.provider = 'disabled';

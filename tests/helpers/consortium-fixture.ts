@@ -1,16 +1,22 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { ConfigError, loadConsortium, type Consortium } from '../../lib/config';
 
 export const SAMPLE_DIR = join(__dirname, '..', '..', 'members');
+const REPOSITORY_ROOT = join(__dirname, '..', '..');
 
-/** A throw-away copy of the sample consortium that a test may edit. */
+/**
+ * A throw-away copy of the sample consortium that a test may edit, laid out as a repository:
+ * `<tmp>/members/` beside a link to the real `chaincode/` that chaincode paths point into.
+ */
 export class ConsortiumFixture {
   readonly dir: string;
 
   constructor(from: string = SAMPLE_DIR) {
-    this.dir = mkdtempSync(join(tmpdir(), 'amb-consortium-'));
+    const root = mkdtempSync(join(tmpdir(), 'amb-consortium-'));
+    symlinkSync(join(REPOSITORY_ROOT, 'chaincode'), join(root, 'chaincode'));
+    this.dir = join(root, 'members');
     cpSync(from, this.dir, { recursive: true });
   }
 
@@ -51,6 +57,6 @@ export class ConsortiumFixture {
   }
 
   dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(dirname(this.dir), { recursive: true, force: true });
   }
 }

@@ -1,0 +1,5 @@
+/** The contracts fabric-chaincode-node starts (package.json `main`). */
+import { DocumentsContract } from './documents';
+
+export { DocumentsContract };
+export const contracts = [DocumentsContract];

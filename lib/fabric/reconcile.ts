@@ -1,0 +1,187 @@
+/**
+ * Applies one member's part of the YAML's channels and chaincode to the ledger: read the
+ * ledger through a step, plan (pure), run the planned steps, and report every step with its
+ * outcome, as `vote` reports its decisions. Safe to re-run after any failure: every step
+ * checks the ledger before it writes.
+ */
+import { join } from 'node:path';
+import type { Chaincode, Channel, Consortium, Member } from '../config';
+import { readYamlValue, recordInYamlFile } from '../config/record';
+import { CONSORTIUM_FILE } from '../config/load';
+import { OperationalError } from '../errors';
+import { planChaincode, type ChaincodeLedgerState } from './chaincode-plan';
+import { planChannel, type ChannelLedgerState } from './channel-plan';
+import { channelCreateFiles } from './configtx';
+import type { LedgerDirectory, PeerEndpoint } from './directory';
+import { buildChaincodePackage } from './package';
+import { required, signaturePolicy } from './policies';
+import type { StepTransport } from './transport';
+
+export interface StepReport {
+  /** Channel name, or `<channel>/<chaincode>`. */
+  readonly subject: string;
+  readonly step: string;
+  /** Peer, anchor or package the step acts on. */
+  readonly target: string;
+  /** done: changed the ledger; unchanged: found done (an earlier run); would-do: dry run; waiting: others must act first. A failing step stops the command (exit 1). */
+  readonly outcome: 'done' | 'unchanged' | 'would-do' | 'waiting';
+  readonly reason: string;
+}
+
+export interface ReconcileOptions {
+  readonly consortium: Consortium;
+  readonly member: Member;
+  readonly directory: LedgerDirectory;
+  readonly transport: StepTransport;
+  readonly dryRun: boolean;
+  /** Progress lines (stderr). */
+  readonly progress?: (message: string) => void;
+}
+
+/** `PEERS` of the state steps: `nodeId=host:port ...`. */
+function peersParam(peers: readonly PeerEndpoint[]): string {
+  return peers.map((peer) => `${peer.nodeId}=${peer.endpoint}`).join(' ');
+}
+
+export async function reconcileChannels(options: ReconcileOptions): Promise<StepReport[]> {
+  const { consortium, member, directory, transport } = options;
+  const reports: StepReport[] = [];
+  const mspId = directory.mspId(member.name);
+  const peers = await directory.peers(member.name);
+  for (const channel of consortium.channels.filter((candidate) => candidate.members.includes(member.name))) {
+    options.progress?.(`reading channel ${channel.name} (${transport.description})`);
+    const state = await transport.run<ChannelLedgerState>({ step: 'channel-state', params: { CHANNEL: channel.name, PEERS: peersParam(peers) } });
+    const steps = planChannel({ channel, member: member.name, mspId, peers, state });
+    reports.push(
+      ...(await perform(options, channel.name, steps, (step) => (step.kind === 'join' ? `${step.peer.name} (${step.peer.nodeId})` : step.kind === 'anchor' ? step.anchors.join(' ') : channel.name), (step) =>
+        runChannelStep(options, channel, step.kind as 'create' | 'join' | 'anchor', step.kind === 'join' ? step.peer.endpoint : step.kind === 'anchor' ? step.anchors.join(' ') : ''),
+      )),
+    );
+  }
+  return reports;
+}
+
+/** Runs one channel step; true when it changed the ledger. */
+async function runChannelStep({ consortium, directory, transport }: ReconcileOptions, channel: Channel, kind: 'create' | 'join' | 'anchor', target: string): Promise<boolean> {
+  if (kind === 'create') {
+    return (await transport.run<{ created: boolean }>({ step: 'channel-create', params: { CHANNEL: channel.name }, files: channelCreateFiles(consortium, channel, (name) => directory.mspId(name)) })).created;
+  }
+  if (kind === 'join') return (await transport.run<{ joined: boolean }>({ step: 'channel-join', params: { CHANNEL: channel.name, PEER_ADDRESS: target } })).joined;
+  return (await transport.run<{ updated: boolean }>({ step: 'channel-anchor', params: { CHANNEL: channel.name, ANCHORS: target } })).updated;
+}
+
+/**
+ * Reports each planned step: `wait` as waiting, every step as would-do in a dry run, else runs
+ * it and reports done (it changed the ledger) or unchanged (an earlier run had done it).
+ */
+async function perform<Step extends { readonly kind: string; readonly reason: string }>(
+  { dryRun, progress }: ReconcileOptions,
+  subject: string,
+  steps: readonly Step[],
+  targetOf: (step: Step) => string,
+  act: (step: Step) => Promise<boolean>,
+): Promise<StepReport[]> {
+  const reports: StepReport[] = [];
+  for (const step of steps) {
+    const report = { subject, step: step.kind, target: targetOf(step), reason: step.reason };
+    if (step.kind === 'wait') reports.push({ ...report, outcome: 'waiting' });
+    else if (dryRun) reports.push({ ...report, outcome: 'would-do' });
+    else {
+      progress?.(`${step.kind} ${report.target} (${subject})`);
+      reports.push({ ...report, outcome: (await act(step)) ? 'done' : 'unchanged' });
+    }
+  }
+  return reports;
+}
+
+/** The parameters that name a chaincode definition in the lifecycle steps. */
+export function definitionParams(chaincode: Chaincode, channelMspIds: readonly string[]): Record<string, string> {
+  return {
+    CHANNEL: chaincode.channel,
+    NAME: chaincode.name,
+    VERSION: chaincode.version,
+    SEQUENCE: String(chaincode.sequence),
+    SIGNATURE_POLICY: signaturePolicy(chaincode.endorsementPolicy, channelMspIds),
+    INIT_REQUIRED: String(chaincode.initRequired),
+  };
+}
+
+/** collections_config.json of a definition (Fabric docs, "Private data collection definition"), or none. */
+export function collectionsConfig(chaincode: Chaincode, mspIdOf: (member: string) => string): string | undefined {
+  if (chaincode.collections.length === 0) return undefined;
+  return JSON.stringify(
+    chaincode.collections.map((collection) => ({
+      name: collection.name,
+      policy: `OR(${collection.members.map((member) => `'${mspIdOf(member)}.member'`).join(', ')})`,
+      requiredPeerCount: collection.requiredPeerCount,
+      maxPeerCount: collection.maxPeerCount,
+      blockToLive: collection.blockToLive,
+      memberOnlyRead: collection.memberOnlyRead,
+      memberOnlyWrite: collection.memberOnlyWrite,
+    })),
+  );
+}
+
+export async function reconcileChaincodes(options: ReconcileOptions & { readonly repositoryRoot: string }): Promise<StepReport[]> {
+  const { consortium, member, directory, transport, dryRun } = options;
+  const reports: StepReport[] = [];
+  const mspId = directory.mspId(member.name);
+  const peers = await directory.peers(member.name);
+  for (const [index, chaincode] of consortium.chaincodes.entries()) {
+    const channel = consortium.channels.find((candidate) => candidate.name === chaincode.channel)!;
+    if (!channel.members.includes(member.name)) continue;
+    const subject = `${chaincode.channel}/${chaincode.name}`;
+    options.progress?.(`packaging ${chaincode.name} ${chaincode.version} from ${chaincode.path}`);
+    const built = await buildChaincodePackage(chaincode, options.repositoryRoot);
+    const consortiumFile = join(consortium.dir, CONSORTIUM_FILE);
+    const recorded = (readYamlValue(consortiumFile, ['chaincodes', index, 'packageId']) as string | undefined) ?? chaincode.packageId;
+    if (recorded !== undefined && recorded.startsWith(`${built.label}:`) && recorded !== built.packageId) {
+      throw new OperationalError(`${subject}: this build is ${built.packageId}, but ${consortiumFile} records ${recorded}; build from the same commit with node_modules from npm ci --omit=dev --ignore-scripts, or find what differs (the package must be byte-identical for every member)`);
+    }
+    if (recorded === undefined || !recorded.startsWith(`${built.label}:`)) {
+      reports.push({ subject, step: 'record-package-id', target: built.packageId, outcome: dryRun ? 'would-do' : 'done', reason: `first build of ${built.label}; the other members check theirs against it` });
+      if (!dryRun) recordInYamlFile(consortiumFile, [{ path: ['chaincodes', index, 'packageId'], value: built.packageId, after: ['endorsementPolicy', 'sequence'] }]);
+    }
+    const channelMspIds = channel.members.map((name) => directory.mspId(name));
+    const definition = definitionParams(chaincode, channelMspIds);
+    const collections = collectionsConfig(chaincode, (name) => directory.mspId(name));
+    const definitionFiles = collections ? { 'collections.json': collections } : undefined;
+    options.progress?.(`reading ${subject} (${transport.description})`);
+    const state = await transport.run<ChaincodeLedgerState>({ step: 'chaincode-state', params: { ...definition, PEERS: peersParam(peers) }, files: definitionFiles });
+    const steps = planChaincode({ chaincode, channel, member: member.name, mspId, peers, packageId: built.packageId, state });
+    reports.push(
+      ...(await perform(options, subject, steps, (step) => (step.kind === 'install' ? `${step.peer.name} (${step.peer.nodeId})` : built.packageId), async (step) => {
+        if (step.kind === 'install') {
+          return (await transport.run<{ installed: boolean }>({ step: 'chaincode-install', params: { PEER_ADDRESS: step.peer.endpoint, PACKAGE_ID: built.packageId }, files: { 'package.tgz': built.bytes } })).installed;
+        }
+        if (step.kind === 'approve') {
+          return (await transport.run<{ approved: boolean }>({ step: 'chaincode-approve', params: { ...definition, PACKAGE_ID: built.packageId, PEER_ADDRESS: peers[0].endpoint }, files: definitionFiles })).approved;
+        }
+        const endorsers = await commitEndorsers(directory, channel);
+        return (await transport.run<{ committed: boolean }>({ step: 'chaincode-commit', params: { ...definition, ENDORSERS: endorsers.join(' ') }, files: definitionFiles })).committed;
+      })),
+    );
+    const committedNow = steps.some((step) => step.kind === 'commit') || (state.committed?.sequence ?? 0) >= chaincode.sequence;
+    if (!dryRun && committedNow && (chaincode.committed?.sequence ?? 0) < chaincode.sequence) {
+      recordInYamlFile(consortiumFile, [{ path: ['chaincodes', index, 'ledger'], value: { sequence: chaincode.sequence, version: chaincode.version }, comment: 'Written by `npm run chaincode`: the definition committed on the channel. Do not edit.' }]);
+    }
+  }
+  return reports;
+}
+
+/**
+ * One peer of each channel member, enough for the channel's LifecycleEndorsement rule: the
+ * commit's endorsements must satisfy it (AMB peers of other members are reached through the
+ * member's own VPC endpoint).
+ */
+export async function commitEndorsers(directory: LedgerDirectory, channel: Channel): Promise<string[]> {
+  const endpoints: string[] = [];
+  for (const name of channel.members) {
+    const [first] = await directory.peers(name);
+    if (first) endpoints.push(first.endpoint);
+  }
+  if (endpoints.length < required(channel.policies.lifecycleEndorsement, channel.members.length)) {
+    throw new OperationalError(`${channel.name}: only ${endpoints.length} of its members have a peer with an endpoint; committing needs ${channel.policies.lifecycleEndorsement} of ${channel.members.length}`);
+  }
+  return endpoints;
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Sets this member's anchor peers on a channel: a config update of its own organisation's
+# AnchorPeers value, signed by its admin alone (the org's Admins policy).
+# Parameters: CHANNEL, ANCHORS ("host:port ..."). Result: {"updated": bool}
+# shellcheck source=common.sh
+. "$(dirname "$0")/common.sh"
+: "${CHANNEL:?}" "${ANCHORS:?}" "${CORE_PEER_LOCALMSPID:?}"
+fetch_config "$CHANNEL" "$WORK/config.json" >/dev/null
+anchors=$(for anchor in $ANCHORS; do jq -n --arg host "${anchor%:*}" --argjson port "${anchor##*:}" '{host: $host, port: $port}'; done | jq -sc .)
+jq --arg org "$CORE_PEER_LOCALMSPID" --argjson anchors "$anchors" \
+  '.channel_group.groups.Application.groups[$org].values.AnchorPeers = {mod_policy: "Admins", value: {anchor_peers: $anchors}, version: "0"}' \
+  "$WORK/config.json" >"$WORK/updated.json"
+status=0
+config_update_envelope "$CHANNEL" "$WORK/config.json" "$WORK/updated.json" "$WORK/anchors.pb" || status=$?
+if [ "$status" = 4 ]; then result '{"updated": false}'; exit 0; fi
+[ "$status" = 0 ] || exit "$status"
+peer channel update -c "$CHANNEL" -f "$WORK/anchors.pb" "${orderer_args[@]}"
+result '{"updated": true}'

@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Chaincode } from '../lib/config';
+import { OperationalError } from '../lib/errors';
+import { buildChaincodePackage, packageIdOf } from '../lib/fabric/package';
+
+const CHAINCODE: Chaincode = {
+  name: 'tiny',
+  channel: 'royalties',
+  version: '1.0',
+  sequence: 1,
+  language: 'node',
+  path: 'chaincode/tiny',
+  endorsementPolicy: 'MAJORITY',
+  initRequired: false,
+  collections: [],
+};
+
+/** A small Node.js chaincode folder, its files written in the given order at the given time. */
+function writeChaincode(root: string, order: 'forward' | 'reverse', mtime: Date, devDependency = false): void {
+  const dir = join(root, 'chaincode', 'tiny');
+  const files: [string, string][] = [
+    ['package.json', JSON.stringify({ name: 'tiny', main: 'dist/index.js', scripts: { start: 'fabric-chaincode-node start' } })],
+    ['package-lock.json', JSON.stringify({ name: 'tiny', lockfileVersion: 3 })],
+    ['src/index.ts', 'export const contracts: string[] = [];\n'],
+    ['src/contract.ts', 'export class Tiny { constructor(private readonly name: string) {} }\n'],
+    ['node_modules/.package-lock.json', JSON.stringify({ packages: { 'node_modules/dep': devDependency ? { dev: true } : {} } })],
+    ['node_modules/dep/index.js', 'module.exports = 1;\n'],
+    ['node_modules/dep/cli.js', '#!/usr/bin/env node\n'],
+  ];
+  for (const [path, text] of order === 'forward' ? files : [...files].reverse()) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text, { mode: path.endsWith('cli.js') ? 0o755 : 0o600 });
+    utimesSync(join(dir, path), mtime, mtime);
+  }
+  mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+  symlinkSync('../dep/cli.js', join(dir, 'node_modules', '.bin', 'dep'));
+}
+
+describe('chaincode packages', () => {
+  const roots: string[] = [];
+  const root = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'package-test-'));
+    roots.push(dir);
+    return dir;
+  };
+  afterAll(() => roots.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  test('two builds of the same sources give byte-identical packages and the same package id, whatever the files\' times, modes and creation order', async () => {
+    const a = root();
+    const b = root();
+    writeChaincode(a, 'forward', new Date('2020-01-01T00:00:00Z'));
+    writeChaincode(b, 'reverse', new Date('2026-11-30T10:00:00Z'));
+    const first = await buildChaincodePackage(CHAINCODE, a, { reuse: false });
+    const second = await buildChaincodePackage(CHAINCODE, b, { reuse: false });
+    expect(second.bytes.equals(first.bytes)).toBe(true);
+    expect(second.packageId).toBe(first.packageId);
+    expect(first.packageId).toMatch(/^tiny_1\.0:[0-9a-f]{64}$/);
+    expect(packageIdOf(first.label, first.bytes)).toBe(first.packageId);
+  });
+
+  test('is laid out as peer lifecycle chaincode package writes it, read back with the tar CLI: metadata.json and code.tar.gz holding src/, fixed times and owners, no links', async () => {
+    const dir = root();
+    writeChaincode(dir, 'forward', new Date());
+    const built = await buildChaincodePackage(CHAINCODE, dir);
+    const out = root();
+    writeFileSync(join(out, 'package.tgz'), built.bytes);
+    expect(execFileSync('tar', ['-tzf', 'package.tgz'], { cwd: out, encoding: 'utf8' }).split('\n').filter(Boolean)).toEqual(['code.tar.gz', 'metadata.json']);
+    execFileSync('tar', ['-xzf', 'package.tgz'], { cwd: out });
+    expect(JSON.parse(execFileSync('cat', ['metadata.json'], { cwd: out, encoding: 'utf8' }))).toEqual({ path: 'chaincode/tiny', type: 'node', label: 'tiny_1.0' });
+    const listing = execFileSync('tar', ['-tzvf', 'code.tar.gz', '--numeric-owner'], { cwd: out, encoding: 'utf8' }).trim().split('\n');
+    expect(listing.map((line) => line.split(/\s+/).pop())).toEqual([
+      'src/dist/contract.js',
+      'src/dist/index.js',
+      'src/node_modules/.package-lock.json',
+      'src/node_modules/dep/cli.js',
+      'src/node_modules/dep/index.js',
+      'src/package-lock.json',
+      'src/package.json',
+    ]);
+    for (const line of listing) expect(line).toMatch(/^-rw(-r--r--|xr-xr-x) 0\/0 .* 1970-01-01 00:00 /);
+    expect(listing.find((line) => line.endsWith('cli.js'))).toMatch(/^-rwxr-xr-x/);
+    const compiled = execFileSync('tar', ['-xzOf', 'code.tar.gz', 'src/dist/contract.js'], { cwd: out, encoding: 'utf8' });
+    expect(compiled).toContain('class Tiny');
+    expect(compiled).not.toContain('private readonly');
+  });
+
+  test('carries the required attribute as chaincode-config.json, which changes the package id', async () => {
+    const dir = root();
+    writeChaincode(dir, 'forward', new Date());
+    const plain = await buildChaincodePackage(CHAINCODE, dir);
+    const guarded = await buildChaincodePackage({ ...CHAINCODE, requiredAttribute: { name: 'role', value: 'reporter' } }, dir);
+    expect(guarded.packageId).not.toBe(plain.packageId);
+    const out = root();
+    writeFileSync(join(out, 'package.tgz'), guarded.bytes);
+    execFileSync('tar', ['-xzf', 'package.tgz'], { cwd: out });
+    expect(JSON.parse(execFileSync('tar', ['-xzOf', 'code.tar.gz', 'src/chaincode-config.json'], { cwd: out, encoding: 'utf8' }))).toEqual({ requiredAttribute: { name: 'role', value: 'reporter' } });
+  });
+
+  test('refuses node_modules with development dependencies, and a chaincode whose node_modules is not installed', async () => {
+    const dev = root();
+    writeChaincode(dev, 'forward', new Date(), true);
+    await expect(buildChaincodePackage(CHAINCODE, dev)).rejects.toThrow(/holds development dependencies \(node_modules\/dep, \.\.\.\); run npm ci --omit=dev --ignore-scripts/);
+    const bare = root();
+    writeChaincode(bare, 'forward', new Date());
+    rmSync(join(bare, 'chaincode', 'tiny', 'node_modules'), { recursive: true });
+    await expect(buildChaincodePackage(CHAINCODE, bare)).rejects.toThrow(OperationalError);
+  });
+});
