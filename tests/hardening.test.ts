@@ -63,7 +63,7 @@ describe("the stack's own KMS key", () => {
   });
 
   test("encrypts the voter's log group and dead-letter queue, and the voter may use it for its queue", () => {
-    expect(single(sample.bank, 'aws_cloudwatch_log_group')).toMatchObject({ kms_key_id: expect.stringMatching(KEY_ARN) });
+    expect(resources(sample.bank, 'aws_cloudwatch_log_group').find((group) => group.name === '/aws/lambda/drm-royalties-bank-voter')).toMatchObject({ kms_key_id: expect.stringMatching(KEY_ARN) });
     const queue = single(sample.bank, 'aws_sqs_queue');
     expect(queue.kms_master_key_id).toMatch(KEY_ARN);
     expect(queue.sqs_managed_sse_enabled).toBeUndefined();
