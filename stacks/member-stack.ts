@@ -6,6 +6,7 @@ import type { Consortium, Member } from '../lib/config';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { FabricClient } from './constructs/fabric-client';
 import { LedgerArchive } from './constructs/ledger-archive';
+import { IdentityManager } from './constructs/identity-manager';
 import { MemberKey } from './constructs/member-key';
 import { MemberLedger } from './constructs/member-ledger';
 import { MemberNetwork } from './constructs/member-network';
@@ -58,6 +59,8 @@ export class MemberStack extends TerraformStack {
   public readonly client?: FabricClient;
   /** The block archive bucket and its schedule on the client; absent until the member has joined. */
   public readonly archive?: LedgerArchive;
+  /** Keeps the member's `identities:` at its CA; absent until it has joined, or without identities. */
+  public readonly identities?: IdentityManager;
 
   constructor(scope: Construct, props: MemberStackProps) {
     super(scope, props.member.name);
@@ -100,7 +103,8 @@ export class MemberStack extends TerraformStack {
       vpc: member.vpc,
       namePrefix,
       region,
-      natGateway: member.joined && member.client.subnet === 'private',
+      // The identity manager runs in the private subnets and calls AMB, Secrets Manager and S3.
+      natGateway: member.joined && (member.client.subnet === 'private' || member.identities.length > 0),
       flowLogs: member.vpc.kind === 'new' && member.vpc.flowLogs ? { keyArn: this.key.arn, accountId: member.accountId } : undefined,
     });
     // Ethereum nodes need no Fabric membership: a member that has not joined may still run them.
@@ -165,6 +169,24 @@ export class MemberStack extends TerraformStack {
         namePrefix,
         keyArn: this.key.arn,
         alarmTopicArn: this.alarms.arn,
+      });
+    }
+
+    if (fabricLedger && member.identities.length > 0) {
+      this.identities = new IdentityManager(this, 'identities', {
+        consortium,
+        member,
+        networkId: networkId ?? fabricLedger.networkId,
+        memberId: fabricLedger.memberId,
+        adminSecretArn: fabricLedger.adminSecretArn,
+        keyArn: this.key.arn,
+        alarmTopicArn: this.alarms.arn,
+        subnetIds: this.network.endpointSubnetIds,
+        securityGroupId: this.endpoint.clientSecurityGroup.id,
+      });
+      new TerraformOutput(this, 'identity_manager_function_name', {
+        value: this.identities.function.functionName,
+        description: 'Lambda that registers, enrolls and renews the Fabric identities (npm run identities)',
       });
     }
 

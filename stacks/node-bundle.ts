@@ -3,15 +3,14 @@
  * paths that depend on the checkout), so the bytes, and the asset hashes made from them, are
  * the same on every machine.
  */
-import { join } from 'node:path';
-import { buildSync } from 'esbuild';
-
-const ROOT = join(__dirname, '..');
+import { PROJECT_ROOT } from '../lib/project-root';
 
 /** The bundled JavaScript of `entryPoint` (a path relative to the repository root). */
 export function nodeBundle(entryPoint: string): Buffer {
+  // Loaded here: a synth that bundles nothing never loads esbuild.
+  const { buildSync } = require('esbuild') as typeof import('esbuild');
   const result = buildSync({
-    absWorkingDir: ROOT,
+    absWorkingDir: PROJECT_ROOT,
     entryPoints: [entryPoint],
     bundle: true,
     platform: 'node',

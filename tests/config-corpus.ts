@@ -301,7 +301,7 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses an unknown field and names the allowed ones',
     apply: (f) => f.edit('bank.yaml', 'peers:', 'peer:'),
     expected: [
-      'members/bank.yaml:13:1 peer: unknown field "peer" (allowed: description, accountId, deployRoleArn, planRoleArn, region, adminUsername, invitationId, lapsedInvitation, adminSecretArn, ledger, vpc, endpoint, peers, client, logging, voting, alerts, tags, removed, stateBackend, offchain, archive, ethereumNodes)',
+      'members/bank.yaml:13:1 peer: unknown field "peer" (allowed: description, accountId, deployRoleArn, planRoleArn, region, adminUsername, invitationId, lapsedInvitation, adminSecretArn, ledger, vpc, endpoint, peers, client, logging, voting, alerts, tags, removed, stateBackend, offchain, archive, ethereumNodes, identities, identityRenewal)',
     ],
   },
   {

@@ -3,6 +3,7 @@
  * Only called when stages 1 and 2 found nothing, so required fields are present.
  */
 import type { Edition, FrameworkVersion, InstanceType, ThresholdComparator } from '../amb';
+import { normaliseIdentities } from './identities';
 import { normaliseChaincodes, normaliseChannels } from './normalise-ledger';
 import type { RawConsortium, RawMember, RawStateBackend } from './raw';
 import { CONSORTIUM_SPEC, defaultOf, MEMBER_SPEC } from './spec';
@@ -125,6 +126,13 @@ export function normalise(dir: string, consortium: RawConsortium, members: reado
           instanceType: node!.instanceType!,
           availabilityZone: node!.availabilityZone!,
         })),
+        ...normaliseIdentities(raw, name, {
+          type: defaultOf(MEMBER_SPEC, 'identities.type'),
+          ecert: defaultOf(MEMBER_SPEC, 'identities.attributes.ecert'),
+          removed: defaultOf(MEMBER_SPEC, 'identities.removed'),
+          renewBeforeDays: defaultOf(MEMBER_SPEC, 'identityRenewal.renewBeforeDays'),
+          schedule: defaultOf(MEMBER_SPEC, 'identityRenewal.schedule'),
+        }),
       };
     }),
   };

@@ -3,6 +3,7 @@
  * be missing. Stage 2 (rules) checks relations between fields; stage 3 (normalise) fills
  * defaults.
  */
+import type { RawIdentityFields } from './identities';
 import type { SourceFile } from './source';
 
 export interface RawConsortium {
@@ -92,7 +93,7 @@ export interface RawPeer {
   adopted?: boolean;
 }
 
-export interface RawMember {
+export interface RawMember extends RawIdentityFields {
   description?: string;
   accountId?: string;
   deployRoleArn?: string;

@@ -4,6 +4,7 @@
  */
 import { EDITION_LIMITS, MEMBER_NAME_MAX, MEMBER_NAME_PATTERN, type Edition } from '../amb';
 import { dirname, join } from 'node:path';
+import { checkIdentities } from './identities';
 import type { ConfigIssue } from './issues';
 import { FROZEN_NETWORK_FIELDS, NETWORK_RECORD_KEY, recordedValue, type FrozenNetworkField, type NetworkRecord } from './network-record';
 import type { RawConsortium, RawConsortiumFile, RawMemberFile } from './raw';
@@ -175,6 +176,7 @@ function checkMember(file: RawMemberFile, consortium: RawConsortiumFile, all: re
   issues.push(...duplicateNames(file, 'ethereumNodes', (raw.ethereumNodes ?? []).map((node) => node?.name)));
   issues.push(...checkLedgerRecord(file, consortium));
   issues.push(...checkAdoption(file, region));
+  issues.push(...checkIdentities(source, raw));
   return issues;
 }
 

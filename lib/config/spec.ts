@@ -15,6 +15,7 @@ import {
   STANDARD_INSTANCE_TYPES,
   THRESHOLD_COMPARATORS,
 } from '../amb';
+import { IDENTITIES_SPEC, IDENTITY_RENEWAL_SPEC } from './identities';
 import { CHAINCODES_SPEC, CHANNELS_SPEC } from './ledger-spec';
 
 interface Common {
@@ -627,6 +628,8 @@ export const MEMBER_SPEC: ObjectSpec = {
       },
       maxItems: 10,
     },
+    identities: IDENTITIES_SPEC,
+    identityRenewal: IDENTITY_RENEWAL_SPEC,
   },
   required: ['accountId', 'deployRoleArn', 'vpc'],
 };

@@ -3,6 +3,9 @@
  * Produced only by `loadConsortium`; nothing downstream re-reads YAML.
  */
 import type { Edition, FrameworkVersion, InstanceType, ThresholdComparator } from '../amb';
+import type { Identity, IdentityRenewal } from './identities';
+
+export type { Identity, IdentityAttribute, IdentityRenewal, IdentityType } from './identities';
 
 export interface VotingPolicy {
   /** Percentage of ALL members whose YES approves a proposal (0-100). */
@@ -243,6 +246,10 @@ export interface Member {
   /** The block archive; the stack builds it once the member has joined. */
   readonly archive: LedgerArchive;
   readonly ethereumNodes: readonly EthereumNode[];
+  /** Application identities of the member's Fabric CA (`identities:`). */
+  readonly identities: readonly Identity[];
+  /** When the identity manager renews certificates (`identityRenewal:`). */
+  readonly identityRenewal: IdentityRenewal;
 }
 
 export interface Consortium {
