@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OperationalError } from '../errors';
+import { PROJECT_ROOT } from '../project-root';
 
 export type StepName =
   | 'msp-read'
@@ -39,7 +40,7 @@ export interface StepTransport {
 }
 
 /** The folder of the step scripts. */
-export const STEPS_DIR = join(__dirname, 'steps');
+export const STEPS_DIR = join(PROJECT_ROOT, 'lib', 'fabric', 'steps');
 
 /** The files of a step's bundle: the shared functions, the script, then the request's files. */
 export function bundleFiles(request: StepRequest): Record<string, Buffer> {

@@ -11,10 +11,11 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OperationalError } from '../../lib/errors';
 import { FABRIC_AMB, FABRIC_CA, FABRIC_LTS, type FabricRelease } from './versions';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
 /** The install folder: `FABRIC_HOME`, else `.fabric/` at the repository root (git-ignored). */
 export function fabricHome(): string {
-  return process.env.FABRIC_HOME ? resolve(process.env.FABRIC_HOME) : resolve(__dirname, '..', '..', '.fabric');
+  return process.env.FABRIC_HOME ? resolve(process.env.FABRIC_HOME) : resolve(PROJECT_ROOT, '.fabric');
 }
 
 /** One Fabric release's folders. */

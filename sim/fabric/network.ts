@@ -32,9 +32,10 @@ import { completeEnrolledMsp, writeLocalMsp, writeOrgMsp } from './msp';
 import { CertificateAuthority, LOOPBACK_HOSTS, writeTlsPair } from './pki';
 import { FabricProcess, freePort } from './processes';
 import { runTool } from './tools';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
 /** The external builder that stands in for AMB's Docker build of Node.js chaincode. */
-export const NODE_BUILDER_DIR = join(__dirname, 'node-builder');
+export const NODE_BUILDER_DIR = join(PROJECT_ROOT, 'sim', 'fabric', 'node-builder');
 
 /** The consortium AMB defines in every network's system channel (AMB developer guide, "Create a channel"). */
 export const AMB_CONSORTIUM = 'AWSSystemConsortium';

@@ -14,8 +14,9 @@ import { identitySecretPrefix } from '../../lib/identities/secret-store';
 import { nodeBundle } from '../node-bundle';
 import { zip, type ZipEntry } from '../voter/zip';
 import { SETTINGS_FILE, type IdentityManagerSettings } from './handler';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = PROJECT_ROOT;
 let shared: ZipEntry[] | undefined;
 
 /** The bundle and the proto files, built once per process: every member's package shares them. */
