@@ -1,15 +1,22 @@
 /**
- * One esbuild bundle of a TypeScript entry point for Node.js 20 (minified, CommonJS, no source
+ * One esbuild bundle of a TypeScript entry point for Node.js 20 (minified CommonJS, no source
  * paths that depend on the checkout), so the bytes, and the asset hashes made from them, are
- * the same on every machine.
+ * the same on every machine. Used for the voter and identity-manager Lambdas and for the
+ * archive command the Fabric client runs.
+ *
+ * Bundles are built once per change of what goes into them, not once per synth: each is
+ * cached in BUNDLE_CACHE_DIR under a key over everything that decides its bytes, and a cached
+ * bundle is byte-for-byte what a fresh build gives.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { BuildOptions, Metafile } from 'esbuild';
 import { PROJECT_ROOT } from '../lib/project-root';
 
-/** The bundled JavaScript of `entryPoint` (a path relative to the repository root). */
-export function nodeBundle(entryPoint: string): Buffer {
-  // Loaded here: a synth that bundles nothing never loads esbuild.
-  const { buildSync } = require('esbuild') as typeof import('esbuild');
-  const result = buildSync({
+/** The esbuild options of `entryPoint` (a path from the project root): the same options build it afresh and key the cache. */
+export function bundleOptions(entryPoint: string): BuildOptions {
+  return {
     absWorkingDir: PROJECT_ROOT,
     entryPoints: [entryPoint],
     bundle: true,
@@ -21,6 +28,104 @@ export function nodeBundle(entryPoint: string): Buffer {
     sourcemap: false,
     write: false,
     logLevel: 'silent',
-  });
-  return Buffer.from(result.outputFiles[0].contents);
+  };
+}
+
+/**
+ * Built bundles, `<label>-<key>.js`, and `<label>.inputs.json`, the files the last build of
+ * that label read. The key hashes esbuild's version, the build options, tsconfig.json, the
+ * content of every project source the bundle includes and the name and version of every
+ * package it draws from, so a bundle is reused only when building again would give the same
+ * bytes.
+ */
+export const BUNDLE_CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'amb-bundles');
+const CACHED_BUNDLES_KEPT = 4;
+
+const built = new Map<string, Buffer>();
+
+/**
+ * The bundled JavaScript of `entryPoint`: from the cache when its inputs are unchanged, else
+ * built by esbuild (0.5-2 s) and cached; once per process either way.
+ * @param label short name of the bundle in the cache (`voter`, `identity-manager`, `archive`)
+ */
+export function nodeBundle(entryPoint: string, label: string): Buffer {
+  let bundle = built.get(entryPoint);
+  if (bundle === undefined) {
+    const options = bundleOptions(entryPoint);
+    bundle = cachedBundle(label, options) ?? buildAndCache(label, options);
+    built.set(entryPoint, bundle);
+  }
+  return bundle;
+}
+
+function inputsFile(label: string): string {
+  return join(BUNDLE_CACHE_DIR, `${label}.inputs.json`);
+}
+
+/** The cached bundle for the inputs of the label's last build, if they are unchanged. */
+function cachedBundle(label: string, options: BuildOptions): Buffer | undefined {
+  try {
+    const inputs: string[] = JSON.parse(readFileSync(inputsFile(label), 'utf8'));
+    return readFileSync(join(BUNDLE_CACHE_DIR, `${label}-${bundleKey(options, inputs)}.js`));
+  } catch {
+    // No cache yet, another version's, or an input (a package) that is gone: build.
+    return undefined;
+  }
+}
+
+function buildAndCache(label: string, options: BuildOptions): Buffer {
+  // Loaded here, on a cache miss only: most synths never need esbuild.
+  const { buildSync, version } = require('esbuild') as typeof import('esbuild');
+  const result = buildSync({ ...options, metafile: true });
+  const [output] = result.outputFiles ?? [];
+  if (!output) throw new Error(`esbuild wrote no bundle of ${String(options.entryPoints)}`);
+  const bundle = Buffer.from(output.contents);
+  const inputs = Object.keys((result.metafile as Metafile).inputs).sort();
+  mkdirSync(BUNDLE_CACHE_DIR, { recursive: true });
+  writeAtomically(join(BUNDLE_CACHE_DIR, `${label}-${bundleKey(options, inputs, version)}.js`), bundle);
+  writeAtomically(inputsFile(label), Buffer.from(JSON.stringify(inputs)));
+  pruneCache(label);
+  return bundle;
+}
+
+/** 32 hex digits over everything that decides the bundle's bytes; see BUNDLE_CACHE_DIR. */
+function bundleKey(options: BuildOptions, inputs: readonly string[], esbuildVersion = installedEsbuildVersion()): string {
+  const hash = createHash('sha256');
+  hash.update(`esbuild ${esbuildVersion}\n${JSON.stringify(options)}\n`);
+  hash.update(readFileSync(join(PROJECT_ROOT, 'tsconfig.json')));
+  const packages = new Set<string>();
+  for (const input of inputs) {
+    const dependency = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (dependency) packages.add(dependency[1]);
+    else hash.update(`\n${input}\n`).update(readFileSyncOrEmpty(join(PROJECT_ROOT, input)));
+  }
+  for (const dir of [...packages].sort()) {
+    const { name, version } = JSON.parse(readFileSync(join(PROJECT_ROOT, dir, 'package.json'), 'utf8'));
+    hash.update(`\n${dir} ${name}@${version}`);
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** A deleted input hashes as empty, so the key changes and the next build finds the new inputs. */
+function readFileSyncOrEmpty(path: string): Buffer {
+  return existsSync(path) ? readFileSync(path) : Buffer.alloc(0);
+}
+
+function installedEsbuildVersion(): string {
+  return JSON.parse(readFileSync(join(dirname(require.resolve('esbuild')), '..', 'package.json'), 'utf8')).version;
+}
+
+/** Concurrent synths (test workers) may write the same entry: each renames a whole file into place. */
+function writeAtomically(path: string, data: Buffer): void {
+  const scratch = `${path}.${process.pid}.tmp`;
+  writeFileSync(scratch, data);
+  renameSync(scratch, path);
+}
+
+function pruneCache(label: string): void {
+  const bundles = readdirSync(BUNDLE_CACHE_DIR)
+    .filter((name) => new RegExp(`^${label}-[0-9a-f]{32}\\.js$`).test(name))
+    .map((name) => ({ path: join(BUNDLE_CACHE_DIR, name), mtimeMs: statSync(join(BUNDLE_CACHE_DIR, name)).mtimeMs }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const old of bundles.slice(CACHED_BUNDLES_KEPT)) unlinkSync(old.path);
 }

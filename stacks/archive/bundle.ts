@@ -14,7 +14,7 @@ let built: { path: string; sha256: string } | undefined;
 /** Path and SHA-256 (hex) of the bundled archive command. */
 export function archiveBundle(): { path: string; sha256: string } {
   if (built === undefined) {
-    const bytes = nodeBundle('scripts/archive.ts');
+    const bytes = nodeBundle('scripts/archive.ts', 'archive');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = join(tmpdir(), 'amb-archive-bundles', `archive-${sha256.slice(0, 32)}.js`);
     if (!existsSync(path)) {

@@ -25,7 +25,7 @@ function sharedEntries(): ZipEntry[] {
     const protos = dirname(require.resolve('fabric-protos/fabric.proto', { paths: [ROOT] }));
     const protoFiles = ['fabric.proto', ...filesUnder(protos, 'google-protos'), ...filesUnder(protos, 'protos')];
     shared = [
-      { name: 'index.js', data: nodeBundle('stacks/identity-manager/index.ts') },
+      { name: 'index.js', data: nodeBundle('stacks/identity-manager/index.ts', 'identity-manager') },
       ...protoFiles.map((name) => ({ name, data: readFileSync(join(protos, name)) })),
     ];
   }
