@@ -19,6 +19,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { type Command, runCommand } from '../lib/command';
 import type { Consortium, Member } from '../lib/config';
 import { OperationalError, UsageError } from '../lib/errors';
+import { deployCommand } from '../lib/members';
 import { FabricCa } from '../lib/identities/fabric-ca';
 import { failuresOf, type IdentityReport } from '../lib/identities/manager';
 import { SecretsManagerIdentityStore } from '../lib/identities/secret-store';
@@ -117,7 +118,7 @@ async function invokeLambda(consortium: Consortium, member: Member, dryRun: bool
     return { ...(payload as IdentityManagerResult), ranBy: `lambda ${functionName}` };
   } catch (error) {
     if ((error as Error).name === 'ResourceNotFoundException') {
-      throw new OperationalError(`${functionName} does not exist: deploy ${member.name}'s stack (cdktf deploy ${member.name}), which creates it for the identities in ${member.file}`);
+      throw new OperationalError(`${functionName} does not exist: deploy ${member.name}'s stack (${deployCommand(member.name)}), which creates it for the identities in ${member.file}`);
     }
     throw error;
   } finally {

@@ -113,9 +113,6 @@ network:
     proposalDurationInHours: 24
     thresholdComparator: GREATER_THAN
 founder: filmmaker
-channels:
-  - name: royalties
-    members: [filmmaker, bank]
 # One state object per member, in a bucket of the member's own account.
 stateBackend:
   bucket: drm-royalties-tfstate-{account}
@@ -224,6 +221,14 @@ voting:
 tags:
   owner: bank-dlt-ops
   data-classification: confidential
+identities:
+  - name: royalty-payer
+    attributes:
+      - name: role
+        value: payer
+        ecert: true
+identityRenewal:
+  renewBeforeDays: 30
 # Written by \`npm run adopt\`: the member and nodes that existed before this toolkit managed them. Do not edit.
 ledger:
   memberId: ${bankId}
@@ -311,7 +316,7 @@ describe('refusals leave every file as it was', () => {
     const run = await refused(() => writeFileSync(file('bank.yaml'), read('bank.yaml').replace(`nodeId: ${bankNodes[0]}`, `nodeId: ${founderNodes[0]}`)), 'bank', []);
     expect(run.exitCode).toBe(2);
     expect(run.error?.message.replaceAll(workspace, 'members')).toBe(
-      `members/bank.yaml:50:15 ledger.peers[0].nodeId: node ${founderNodes[0]} is not a node of member ${bankId} (bank) (allowed: one of ${bankNodes.join(', ')})`,
+      `members/bank.yaml:58:15 ledger.peers[0].nodeId: node ${founderNodes[0]} is not a node of member ${bankId} (bank) (allowed: one of ${bankNodes.join(', ')})`,
     );
   });
 });

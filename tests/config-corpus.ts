@@ -373,7 +373,7 @@ export const INVALID_CASES: readonly InvalidCase[] = [
     name: 'refuses renaming a member that exists (it would be replaced)',
     apply: (f) => f.write('bank-eu.yaml', require('node:fs').readFileSync(`${f.dir}/bank.yaml`, 'utf8')).remove('bank.yaml').edit('consortium.yaml', '[filmmaker, bank]', '[filmmaker, bank-eu]'),
     expected: [
-      'members/bank-eu.yaml:39:9 ledger.name: this file is named bank-eu, but member m-FN3QH2XV5CDRJ7KLAP4WTYBS6E was created as "bank"; renaming would replace the member and orphan its ledger (allowed: rename the file back to bank.yaml)',
+      'members/bank-eu.yaml:47:9 ledger.name: this file is named bank-eu, but member m-FN3QH2XV5CDRJ7KLAP4WTYBS6E was created as "bank"; renaming would replace the member and orphan its ledger (allowed: rename the file back to bank.yaml)',
     ],
   },
   {

@@ -1,6 +1,6 @@
 /** `npm run diagram`: the consortium as a Mermaid flowchart, from the config or with live statuses. */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -280,6 +280,8 @@ describe('the command', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'diagram-'));
     try {
       cpSync(SAMPLE_DIR, join(cwd, 'members'), { recursive: true });
+      // Chaincode paths in consortium.yaml point beside the members directory.
+      symlinkSync(join(SAMPLE_DIR, '..', 'chaincode'), join(cwd, 'chaincode'));
       expect(diagram([], { CONSORTIUM_DIR: join(cwd, 'members') }, tmpdir()).status).toBe(0);
       expect(readFileSync(join(cwd, 'docs', 'consortium.md'), 'utf8')).toBe(renderDiagramDocument(sample()));
       const result = diagram(['--out', 'out/net.md'], { CONSORTIUM_DIR: SAMPLE_DIR }, cwd);

@@ -5,13 +5,13 @@
  * Manager; then, as the operator would after `aws ssm start-session`, the CA, the first peer
  * and `fabric-use-peer 2` are tried as ec2-user.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../sim';
 import { FABRIC_AMB, FABRIC_CA } from '../sim/fabric/versions';
 import { USER_DATA_TEMPLATE, userDataVariables } from '../stacks/constructs/fabric-client';
 import { ClientSandbox } from './helpers/client-sandbox';
-import { requireFabric } from './helpers/fabric';
+import { fabricArchives, requireFabric } from './helpers/fabric';
 import { createChannelByHand, fabricCli } from './helpers/fabric-channel';
 import { availableMember, availableNode } from './helpers/fabric-sim';
 import { startMotoServer, type MotoServer } from './helpers/moto';
@@ -54,12 +54,19 @@ describe('the Fabric client boot script against the simulator with real Fabric',
     const secret = JSON.parse(
       await fabricCli(awsEnv, 'aws', ['secretsmanager', 'create-secret', '--name', `${memberId}-admin`, '--secret-string', JSON.stringify({ password: FABRIC_ADMIN.AdminPassword }), '--output', 'json']),
     );
+    // The releases the stack pins (client.archives): the sandbox's /opt/fabric already holds them
+    // unpacked, so the script finds them installed, as on a reboot, and downloads nothing.
+    const archives = fabricArchives();
+    if (!archives) throw new Error('the Fabric archives are required by this test: set FABRIC_ARCHIVES to the folder with them and their SHA256SUMS');
+    const sums = new Map(readFileSync(join(archives, 'SHA256SUMS'), 'utf8').trim().split('\n').map((line) => line.split(/\s+/).reverse() as [string, string]));
+    const pin = (file: string) => ({ url: `s3://client-archives/${file}`, sha256: sums.get(file)! });
+    const pinned = { fabric: pin(FABRIC_AMB.localArchive), fabricCa: pin(FABRIC_CA.localArchive) };
     const script = join(sandbox.dir, 'user-data.sh');
     writeFileSync(
       script,
       renderWithTerraform(
         USER_DATA_TEMPLATE,
-        userDataVariables({ region: 'us-east-1', networkId, memberId, adminSecretArn: secret.ARN, adminUsername: FABRIC_ADMIN.AdminUsername, fabricVersion: FABRIC_AMB.version, fabricCaVersion: FABRIC_CA.version }),
+        userDataVariables({ region: 'us-east-1', networkId, memberId, adminSecretArn: secret.ARN, adminUsername: FABRIC_ADMIN.AdminUsername, fabricVersion: FABRIC_AMB.version, fabricCaVersion: FABRIC_CA.version, archives: pinned }),
       ),
     );
     const operator = [

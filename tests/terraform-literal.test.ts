@@ -72,6 +72,8 @@ describe('free text from every field of the config spec', () => {
   beforeAll(() => {
     // Before the first sync: the record would freeze the network name and description.
     fixture.edit('consortium.yaml', /# Written by `npm run sync`: what the network[^]*$/, '');
+    // An identity, so that the identity manager (and its renewal schedule) is in the founder's stack.
+    recordInYamlFile(join(fixture.dir, 'filmmaker.yaml'), [{ path: ['identities'], value: [{ name: 'literal-check' }] }]);
     for (const field of SETTABLE) recordInYamlFile(join(fixture.dir, field.file), [{ path: field.path, value: field.value }]);
     synthesize(fixture.load(), outdir);
     stackJson = readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8');

@@ -27,7 +27,7 @@ describe('npm run validate', () => {
     const result = validate(fixture.dir);
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     expect(result.stdout.trim().split('\n')).toEqual([
-      `valid: ${fixture.dir}: network drm-royalties (n-MWY63ZJZU5HGNCMBQER7IN6OIU), STANDARD Fabric 2.2 in us-east-1, voting GREATER_THAN 50% for 24 h, 4 members (founder filmmaker; 3 joined or founding, 1 not joined yet), 5 peers, 1 channel`,
+      `valid: ${fixture.dir}: network drm-royalties (n-MWY63ZJZU5HGNCMBQER7IN6OIU), STANDARD Fabric 2.2 in us-east-1, voting GREATER_THAN 50% for 24 h, 4 members (founder filmmaker; 3 joined or founding, 1 not joined yet), 5 peers, 2 channels`,
     ]);
     expect(snapshot(fixture.dir)).toEqual(before);
   });
