@@ -19,15 +19,7 @@ export interface IdentitySecretValue extends Enrollment {
   readonly mspId: string;
 }
 
-/** Name of an identity's secret: `amb/<network>/<member>/identities/<identity>`. */
-export function identitySecretName(networkName: string, memberName: string, identity: string): string {
-  return `${identitySecretPrefix(networkName, memberName)}${identity}`;
-}
-
-/** The prefix all of a member's identity secrets share (IAM policies are scoped to it). */
-export function identitySecretPrefix(networkName: string, memberName: string): string {
-  return `amb/${networkName}/${memberName}/identities/`;
-}
+export { identitySecretName, identitySecretPrefix } from './secret-names';
 
 export interface IdentitySecretStore {
   /** The stored enrollment; undefined while the secret has no value yet. */

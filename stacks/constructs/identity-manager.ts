@@ -14,7 +14,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { AMB_ARNS, partitionOf, tlsChainObject } from '../../lib/amb';
 import type { Consortium, Member } from '../../lib/config';
-import { identitySecretName } from '../../lib/identities/secret-store';
+import { identitySecretName } from '../../lib/identities/secret-names';
 import { identityManagerPackage, identityManagerSettings } from '../identity-manager/bundle';
 import { VOTER_RUNTIME } from './proposal-voter';
 

@@ -10,10 +10,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { Consortium, Member } from '../../lib/config/types';
-import { identitySecretPrefix } from '../../lib/identities/secret-store';
+import { identitySecretPrefix } from '../../lib/identities/secret-names';
 import { nodeBundle } from '../node-bundle';
 import { zip, type ZipEntry } from '../voter/zip';
-import { SETTINGS_FILE, type IdentityManagerSettings } from './handler';
+import type { IdentityManagerSettings } from './handler';
+import { SETTINGS_FILE } from './settings-file';
 import { PROJECT_ROOT } from '../../lib/project-root';
 
 const ROOT = PROJECT_ROOT;

@@ -7,8 +7,7 @@ import type { Identity } from '../../lib/config/types';
 import { failuresOf, reconcileIdentities, type CertificateAuthority, type IdentityReport } from '../../lib/identities/manager';
 import type { IdentitySecretStore } from '../../lib/identities/secret-store';
 
-/** File beside the bundle in the deployment package that holds the baked settings. */
-export const SETTINGS_FILE = 'identity-settings.json';
+export { SETTINGS_FILE } from './settings-file';
 
 /** What the manager is baked with at synth: the member's identities and renewal threshold. */
 export interface IdentityManagerSettings {

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Consortium } from '../../lib/config/types';
 import { BUNDLE_CACHE_DIR, bundleOptions, nodeBundle } from '../node-bundle';
-import { SETTINGS_FILE, type VoterSettings } from './handler';
+import type { VoterSettings } from './handler';
+import { SETTINGS_FILE } from './settings-file';
 import { zip } from './zip';
 
 /** The voter's entry point and how esbuild builds it (the same options key its cache). */

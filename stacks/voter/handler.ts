@@ -10,8 +10,7 @@ import { decideVote, type VoteChoice } from '../../lib/governance/decide-vote';
 import { resolveRemovals, type NetworkMember } from '../../lib/governance/snapshot';
 import { listMembers, listProposalVotes } from '../../lib/network-reader';
 
-/** File beside the bundle in the deployment package that holds the baked `VoterSettings`. */
-export const SETTINGS_FILE = 'voter-settings.json';
+export { SETTINGS_FILE } from './settings-file';
 
 /** What the voter is baked with at synth: the consortium config and whose vote it casts. */
 export interface VoterSettings {
