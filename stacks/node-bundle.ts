@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
 import { PROJECT_ROOT } from '../lib/project-root';
@@ -128,4 +129,18 @@ function pruneCache(label: string): void {
     .map((name) => ({ path: join(BUNDLE_CACHE_DIR, name), mtimeMs: statSync(join(BUNDLE_CACHE_DIR, name)).mtimeMs }))
     .sort((a, b) => b.mtimeMs - a.mtimeMs);
   for (const old of bundles.slice(CACHED_BUNDLES_KEPT)) unlinkSync(old.path);
+}
+
+/**
+ * Writes `bytes` once to `<tmpdir>/<folder>/<prefix>-<first 32 hex of its SHA-256><extension>`
+ * and returns that path: an asset file named by its content, shared by every stack of a synth.
+ */
+export function contentAddressedFile(folder: string, prefix: string, extension: string, bytes: Buffer): string {
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+  const path = join(tmpdir(), folder, `${prefix}-${hash}${extension}`);
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes);
+  }
+  return path;
 }

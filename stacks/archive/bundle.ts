@@ -4,10 +4,7 @@
  * by the hash of its bytes, so an unchanged toolkit plans no change.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { nodeBundle } from '../node-bundle';
+import { contentAddressedFile, nodeBundle } from '../node-bundle';
 
 let built: { path: string; sha256: string } | undefined;
 
@@ -16,12 +13,7 @@ export function archiveBundle(): { path: string; sha256: string } {
   if (built === undefined) {
     const bytes = nodeBundle('scripts/archive.ts', 'archive');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const path = join(tmpdir(), 'amb-archive-bundles', `archive-${sha256.slice(0, 32)}.js`);
-    if (!existsSync(path)) {
-      mkdirSync(join(tmpdir(), 'amb-archive-bundles'), { recursive: true });
-      writeFileSync(path, bytes);
-    }
-    built = { path, sha256 };
+    built = { path: contentAddressedFile('amb-archive-bundles', 'archive', '.js', bytes), sha256 };
   }
   return built;
 }

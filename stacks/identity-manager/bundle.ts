@@ -5,13 +5,11 @@
  * (the SDK's common module requires them even for CA calls), and the member's settings,
  * zipped reproducibly: the same config gives the same bytes and plans no change.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Consortium, Member } from '../../lib/config/types';
 import { identitySecretPrefix } from '../../lib/identities/secret-names';
-import { nodeBundle } from '../node-bundle';
+import { contentAddressedFile, nodeBundle } from '../node-bundle';
 import { zip, type ZipEntry } from '../voter/zip';
 import type { IdentityManagerSettings } from './handler';
 import { SETTINGS_FILE } from './settings-file';
@@ -54,11 +52,5 @@ export function identityManagerSettings(consortium: Consortium, member: Member):
 /** The member's deployment package as a zip file named by the hash of its content. */
 export function identityManagerPackage(settings: IdentityManagerSettings): string {
   const archive = zip([...sharedEntries(), { name: SETTINGS_FILE, data: Buffer.from(`${JSON.stringify(settings, null, 2)}\n`) }]);
-  const hash = createHash('sha256').update(archive).digest('hex').slice(0, 32);
-  const path = join(tmpdir(), 'amb-identity-manager-packages', `identities-${hash}.zip`);
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, archive);
-  }
-  return path;
+  return contentAddressedFile('amb-identity-manager-packages', 'identities', '.zip', archive);
 }

@@ -4,12 +4,8 @@
  * checkout), plus the member's settings file, zipped reproducibly. Same input, same bytes, so
  * the asset hash is stable and an unchanged config plans no change.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import type { Consortium } from '../../lib/config/types';
-import { BUNDLE_CACHE_DIR, bundleOptions, nodeBundle } from '../node-bundle';
+import { BUNDLE_CACHE_DIR, bundleOptions, contentAddressedFile, nodeBundle } from '../node-bundle';
 import type { VoterSettings } from './handler';
 import { SETTINGS_FILE } from './settings-file';
 import { zip } from './zip';
@@ -50,11 +46,5 @@ export function voterPackage(settings: VoterSettings): string {
     { name: 'index.js', data: voterBundle() },
     { name: SETTINGS_FILE, data: settingsText },
   ]);
-  const hash = createHash('sha256').update(archive).digest('hex').slice(0, 32);
-  const path = join(tmpdir(), 'amb-voter-packages', `voter-${hash}.zip`);
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, archive);
-  }
-  return path;
+  return contentAddressedFile('amb-voter-packages', 'voter', '.zip', archive);
 }
