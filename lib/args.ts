@@ -1,8 +1,10 @@
 /**
  * Argument parsing shared by the governance commands: the common flags (--member, --dry-run,
  * --json, --help), each command's own flags, and a usage error (exit 2) for anything else.
+ * The parser is minimist itself (the one zx re-exports), loaded without the rest of zx so a
+ * command starts without it.
  */
-import { minimist } from 'zx';
+import minimist from 'minimist';
 import { UsageError } from './errors';
 
 export interface FlagSpec {

@@ -2,8 +2,18 @@
  * How commands talk: progress and warnings on stderr, the result on stdout (aligned tables
  * for people, one JSON document with --json), colour only on a terminal. Output goes
  * through an `Io` so the rehearsal and the tests can run commands in-process and read it.
+ * zx (colour and spinner) is loaded on a terminal only, when the first line is written: a
+ * command run by a pipeline or a test never loads it.
  */
-import { chalk, spinner } from 'zx';
+type Zx = typeof import('zx');
+
+/** zx, loaded on first use (about 0.2 s of CPU: it loads Node's fetch). */
+function zx(): Zx {
+  return require('zx') as Zx;
+}
+
+/** The chalk styles the reporter uses. */
+type Style = 'dim' | 'green' | 'yellow' | 'bold';
 
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -55,15 +65,15 @@ export class Reporter {
 
   /** A step under way or done, on stderr. */
   progress(message: string): void {
-    this.io.stderr(`${this.paint(chalk.dim, '·')} ${message}\n`);
+    this.io.stderr(`${this.paint('dim', '·')} ${message}\n`);
   }
 
   done(message: string): void {
-    this.io.stderr(`${this.paint(chalk.green, '✔')} ${message}\n`);
+    this.io.stderr(`${this.paint('green', '✔')} ${message}\n`);
   }
 
   warn(message: string): void {
-    this.io.stderr(`${this.paint(chalk.yellow, '!')} ${message}\n`);
+    this.io.stderr(`${this.paint('yellow', '!')} ${message}\n`);
   }
 
   /** Human result text on stdout; nothing in --json mode. */
@@ -73,7 +83,7 @@ export class Reporter {
 
   /** A titled table on stdout; nothing in --json mode. */
   table<Row>(title: string, columns: readonly Column<Row>[], rows: readonly Row[]): void {
-    this.print(`${this.paint(chalk.bold, title)}\n${formatTable(columns, rows)}\n`);
+    this.print(`${this.paint('bold', title)}\n${formatTable(columns, rows)}\n`);
   }
 
   /** The JSON result on stdout, in --json mode only. */
@@ -83,12 +93,12 @@ export class Reporter {
 
   /** Runs a slow step with a spinner on a terminal, or a progress line otherwise. */
   async during<T>(title: string, work: () => Promise<T>): Promise<T> {
-    if (this.io.interactive) return spinner(title, work);
+    if (this.io.interactive) return zx().spinner(title, work);
     this.progress(title);
     return work();
   }
 
-  private paint(style: (text: string) => string, text: string): string {
-    return this.io.interactive ? style(text) : text;
+  private paint(style: Style, text: string): string {
+    return this.io.interactive ? zx().chalk[style](text) : text;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --runs N] [--compare-tsx] [--with-tests]`: what a user waits for, each
+ * `npm run bench [-- --runs N] [--compare-tsx] [--with-tests] [--only launcher,synth,startup,tests]`: what a user waits for, each
  * figure next to its target, with the load average so a figure from a busy machine reads as
  * one:
  * - `npm run synth` of the sample and of a generated STANDARD consortium of 14 members with 3
@@ -34,6 +34,8 @@ import { sync } from './sync';
 
 const TARGETS = { sampleSynthS: 1.0, largeSynthS: 1.5, peakRssMb: 150, startupMs: 300, testMinutes: 5 };
 const RUN = join(PROJECT_ROOT, 'bin', 'run.js');
+/** What --only may pick; all by default. */
+const PARTS = ['launcher', 'synth', 'startup', 'tests'] as const;
 
 /** How an entry point is started: as npm does (bin/run.js), or by tsx from the sources, in the same process. */
 type Launcher = 'compiled' | 'tsx';
@@ -148,10 +150,63 @@ async function launcherCosts(work: string): Promise<{ checkCpuMs: number; rebuil
   return { checkCpuMs: median(checks), rebuildMs: Number(process.hrtime.bigint() - started) / 1e6 };
 }
 
+/** Synth of the sample and of a generated 14 x 3 consortium: wall, CPU, peak RSS. */
+function synthFigures(work: string, runs: number, launchers: readonly Launcher[], out: (text: string) => void): void {
+  const large = join(work, 'members-14');
+  generateConsortium(large, { members: 14, peersPerMember: 3 });
+  const synths: Record<string, ProcessRun[]> = {};
+  const cases: [string, string, number][] = [
+    ['sample consortium (4 members)', join(PROJECT_ROOT, 'members'), TARGETS.sampleSynthS],
+    ['generated STANDARD, 14 members x 3 peers', large, TARGETS.largeSynthS],
+  ];
+  for (const [label] of cases) for (const via of launchers) synths[`${label}|${via}`] = [];
+  for (let run = 0; run < runs; run++) {
+    for (const [label, dir] of cases) for (const via of launchers) synths[`${label}|${via}`].push(synthOnce(work, via, dir));
+  }
+  for (const [label, , target] of cases) {
+    for (const via of launchers) out(row(`synth: ${label}${via === 'tsx' ? ' via tsx' : ''}`, synthFigure(synths[`${label}|${via}`]), `<= ${target} s (wall)`));
+  }
+  for (const via of launchers) {
+    const compiledRuns = Object.entries(synths).filter(([key]) => key.endsWith(`|${via}`)).flatMap(([, list]) => list);
+    out(row(`synth: peak RSS, largest of all runs${via === 'tsx' ? ' via tsx' : ''}`, `${Math.max(...compiledRuns.map((r) => r.peakRssMb)).toFixed(0)} MB`, `<= ${TARGETS.peakRssMb} MB`));
+  }
+}
+
+/** A governance command (status) against the simulator: process start to its first API call. */
+async function startupFigures(work: string, runs: number, launchers: readonly Launcher[], out: (text: string) => void): Promise<void> {
+  const network = await simulatedNetwork(work);
+  try {
+    const startups: Record<Launcher, (ProcessRun & { firstCallMs: number })[]> = { compiled: [], tsx: [] };
+    for (let run = 0; run < runs; run++) for (const via of launchers) startups[via].push(await statusStartupOnce(work, via, network.sim, network.env));
+    for (const via of launchers) {
+      const list = startups[via];
+      out(
+        row(
+          `status: process start to first API call${via === 'tsx' ? ' via tsx' : ''}`,
+          `median ${median(list.map((r) => r.firstCallMs)).toFixed(0)} ms; whole run ${median(list.map((r) => r.wallMs)).toFixed(0)} ms, CPU ${median(list.map((r) => r.cpuMs)).toFixed(0)} ms`,
+          `<= ${TARGETS.startupMs} ms`,
+        ),
+      );
+    }
+  } finally {
+    network.client.destroy();
+    await network.sim.stop();
+  }
+}
+
 void runMain(async () => {
   const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '7' }, 'compare-tsx': { type: 'boolean', default: false }, 'with-tests': { type: 'boolean', default: false } },
+    options: {
+      runs: { type: 'string', default: '7' },
+      'compare-tsx': { type: 'boolean', default: false },
+      'with-tests': { type: 'boolean', default: false },
+      only: { type: 'string' },
+    },
   });
+  const parts = values.only === undefined ? PARTS : values.only.split(',');
+  const unknownPart = parts.find((part) => !(PARTS as readonly string[]).includes(part));
+  if (unknownPart !== undefined) throw new UsageError(`--only: "${unknownPart}" is not one of ${PARTS.join(', ')}`);
+  const wanted = (part: (typeof PARTS)[number]) => parts.includes(part);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs: "${values.runs}" is not a whole number of runs >= 1`);
@@ -160,54 +215,21 @@ void runMain(async () => {
   const out = (text: string) => process.stdout.write(text);
   try {
     writeFileSync(join(work, 'probe.js'), PROBE);
-    const large = join(work, 'members-14');
-    generateConsortium(large, { members: 14, peersPerMember: 3 });
     out(`benchmark: ${runs} runs each, fresh process per run, node ${process.version}, ${availableParallelism()} cores; load average ${loadAverage()} (1, 5, 15 min) at start\n`);
-    const launcher = await launcherCosts(work);
-    out(row('bin/run.js: up-to-date check, every run', `${launcher.checkCpuMs.toFixed(1)} ms CPU; rebuild of synth after an edit ${seconds(launcher.rebuildMs)}`, '(included below)'));
+    if (wanted('launcher')) {
+      const launcher = await launcherCosts(work);
+      out(row('bin/run.js: up-to-date check, every run', `${launcher.checkCpuMs.toFixed(1)} ms CPU; rebuild of synth after an edit ${seconds(launcher.rebuildMs)}`, '(included below)'));
+    }
+    if (wanted('synth')) synthFigures(work, runs, launchers, out);
+    if (wanted('startup')) await startupFigures(work, runs, launchers, out);
 
-    const synths: Record<string, ProcessRun[]> = {};
-    const cases: [string, string, number][] = [
-      ['sample consortium (4 members)', join(PROJECT_ROOT, 'members'), TARGETS.sampleSynthS],
-      ['generated STANDARD, 14 members x 3 peers', large, TARGETS.largeSynthS],
-    ];
-    for (const [label] of cases) for (const via of launchers) synths[`${label}|${via}`] = [];
-    for (let run = 0; run < runs; run++) {
-      for (const [label, dir] of cases) for (const via of launchers) synths[`${label}|${via}`].push(synthOnce(work, via, dir));
-    }
-    for (const [label, , target] of cases) {
-      for (const via of launchers) out(row(`synth: ${label}${via === 'tsx' ? ' via tsx' : ''}`, synthFigure(synths[`${label}|${via}`]), `<= ${target} s (wall)`));
-    }
-    for (const via of launchers) {
-      const compiledRuns = Object.entries(synths).filter(([key]) => key.endsWith(`|${via}`)).flatMap(([, list]) => list);
-      out(row(`synth: peak RSS, largest of all runs${via === 'tsx' ? ' via tsx' : ''}`, `${Math.max(...compiledRuns.map((r) => r.peakRssMb)).toFixed(0)} MB`, `<= ${TARGETS.peakRssMb} MB`));
-    }
 
-    const network = await simulatedNetwork(work);
-    try {
-      const startups: Record<Launcher, (ProcessRun & { firstCallMs: number })[]> = { compiled: [], tsx: [] };
-      for (let run = 0; run < runs; run++) for (const via of launchers) startups[via].push(await statusStartupOnce(work, via, network.sim, network.env));
-      for (const via of launchers) {
-        const list = startups[via];
-        out(
-          row(
-            `status: process start to first API call${via === 'tsx' ? ' via tsx' : ''}`,
-            `median ${median(list.map((r) => r.firstCallMs)).toFixed(0)} ms; whole run ${median(list.map((r) => r.wallMs)).toFixed(0)} ms, CPU ${median(list.map((r) => r.cpuMs)).toFixed(0)} ms`,
-            `<= ${TARGETS.startupMs} ms`,
-          ),
-        );
-      }
-    } finally {
-      network.client.destroy();
-      await network.sim.stop();
-    }
-
-    if (values['with-tests']) {
+    if (values['with-tests'] && wanted('tests')) {
       const started = process.hrtime.bigint();
       const result = spawnSync('npm', ['test', '--silent'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'ignore'] });
       const minutes = Number(process.hrtime.bigint() - started) / 6e10;
       out(row('npm test', `${minutes.toFixed(1)} min, ${result.status === 0 ? 'green' : `FAILED (exit ${result.status})`}`, `<= ${TARGETS.testMinutes} min`));
-    } else {
+    } else if (wanted('tests')) {
       out(row('npm test', 'not run (add -- --with-tests)', `<= ${TARGETS.testMinutes} min`));
     }
     out(`load average ${loadAverage()} at end\n`);
