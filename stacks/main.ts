@@ -9,8 +9,10 @@ import { runMain } from '../lib/cli';
 import { loadConsortium, type Consortium } from '../lib/config';
 import { UsageError } from '../lib/errors';
 import { MemberStack, type StackRole } from './member-stack';
+import { deferTokenStackTraces } from './token-stack-traces';
 
 export function synthesize(consortium: Consortium, outdir?: string, role: StackRole = 'deploy'): App {
+  deferTokenStackTraces();
   const app = new App(outdir === undefined ? {} : { outdir });
   for (const member of consortium.members) new MemberStack(app, { consortium, member, role });
   app.synth();

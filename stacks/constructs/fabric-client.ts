@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Construct } from 'constructs';
-import { AssetType, Fn, TerraformAsset, type ITerraformDependable } from 'cdktf';
+import { Fn, type ITerraformDependable } from 'cdktf';
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
@@ -11,6 +11,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { AMB_ARNS, partitionOf, tlsChainObject } from '../../lib/amb';
 import type { FabricClient as FabricClientConfig } from '../../lib/config';
 import { PROJECT_ROOT } from '../../lib/project-root';
+import { fileAsset } from '../file-asset';
 
 /** AWS's public SSM parameter that always names the latest Amazon Linux 2023 x86_64 AMI. */
 export const AL2023_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
@@ -167,7 +168,7 @@ export class FabricClient extends Construct {
 
     const ami = new DataAwsSsmParameter(this, 'ami', { name: AL2023_AMI_PARAMETER });
     // Terraform renders the template from the stack's own directory, so it travels as an asset.
-    const template = new TerraformAsset(this, 'user-data', { path: USER_DATA_TEMPLATE, type: AssetType.FILE });
+    const template = fileAsset(this, 'user-data', USER_DATA_TEMPLATE);
     const isPublic = client.subnet === 'public';
     const imported = client.instanceId !== undefined;
 

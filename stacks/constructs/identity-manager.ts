@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AssetType, Fn, TerraformAsset } from 'cdktf';
+import { Fn } from 'cdktf';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -17,6 +17,7 @@ import type { Consortium, Member } from '../../lib/config';
 import { identitySecretName } from '../../lib/identities/secret-names';
 import { identityManagerPackage, identityManagerSettings } from '../identity-manager/bundle';
 import { VOTER_RUNTIME } from './proposal-voter';
+import { fileAsset } from '../file-asset';
 
 /** Name of a member's identity manager function: `<network>-<member>-identities`, at most 64 characters. */
 export function identityManagerFunctionName(consortium: Consortium, member: Member): string {
@@ -116,7 +117,7 @@ export class IdentityManager extends Construct {
     });
     const policy = new IamRolePolicy(this, 'policy', { role: role.id, name: 'keep-fabric-identities', policy: permissions.json });
 
-    const asset = new TerraformAsset(this, 'package', { path: identityManagerPackage(identityManagerSettings(consortium, member)), type: AssetType.FILE });
+    const asset = fileAsset(this, 'package', identityManagerPackage(identityManagerSettings(consortium, member)));
     this.function = new LambdaFunction(this, 'function', {
       functionName,
       description: `Registers, enrolls and renews the Fabric identities in ${member.name}.yaml`,

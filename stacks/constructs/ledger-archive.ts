@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { AssetType, TerraformAsset } from 'cdktf';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
@@ -15,6 +14,7 @@ import type { LedgerArchive as LedgerArchiveConfig } from '../../lib/config';
 import { memberBucketNameOf } from '../../lib/offchain-bucket';
 import { archiveBundle } from '../archive/bundle';
 import { OffchainStore } from './offchain-store';
+import { fileAsset } from '../file-asset';
 
 /** Where the Fabric client keeps the archive command between runs. */
 export const ARCHIVE_TOOL_DIR = '/opt/amb-archive';
@@ -124,7 +124,7 @@ export class LedgerArchive extends Construct {
     new S3BucketPolicy(this, 'tool-policy', { bucket: toolBucket.id, policy: toolPolicy.json, dependsOn: [toolPublicAccess] });
     new S3BucketServerSideEncryptionConfigurationA(this, 'tool-encryption', { bucket: toolBucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] });
     const bundle = archiveBundle();
-    const asset = new TerraformAsset(this, 'tool-asset', { path: bundle.path, type: AssetType.FILE });
+    const asset = fileAsset(this, 'tool-asset', bundle.path);
     const toolKey = `archive-${bundle.sha256.slice(0, 32)}.js`;
     const tool = new S3Object(this, 'tool', { bucket: toolBucket.id, key: toolKey, source: asset.path, sourceHash: bundle.sha256 });
 

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AssetType, Fn, TerraformAsset } from 'cdktf';
+import { Fn } from 'cdktf';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -16,6 +16,7 @@ import { partitionOf } from '../../lib/amb';
 import type { Consortium, Member } from '../../lib/config';
 import { voterPackage } from '../voter/bundle';
 import type { VoterSettings } from '../voter/handler';
+import { fileAsset } from '../file-asset';
 
 /**
  * AMB's EventBridge reference calls the event "Proposal Status Change"; its developer guide
@@ -111,7 +112,7 @@ export class ProposalVoter extends Construct {
     });
     new IamRolePolicy(this, 'policy', { role: role.id, name: 'vote-on-proposals', policy: permissions.json });
 
-    const asset = new TerraformAsset(this, 'package', { path: voterPackage(props.settings), type: AssetType.FILE });
+    const asset = fileAsset(this, 'package', voterPackage(props.settings));
     this.function = new LambdaFunction(this, 'function', {
       functionName,
       description: `Votes on AMB proposals for ${member.name} by the rules in ${member.name}.yaml`,
