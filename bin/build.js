@@ -10,12 +10,15 @@
  * esbuild's version: any edit, added or deleted file, or `npm install` gives a new directory,
  * so compiled code is never older than what it was built from.
  *
- * An entry point's `if (require.main === module)` block runs only when it is the entry: in the
- * bundles of other entry points (rehearse imports propose, vote, ...) it is compiled as
- * `if (false)`.
+ * An entry point's `if (require.main === module)` block runs only when it is the entry: it is
+ * compiled as `if (require.main === module && module.filename.endsWith('/scripts/propose.js'))`,
+ * so in the bundles of other entry points (rehearse imports propose, vote, ...) it is false.
+ * The check does not depend on which bundle a file lands in, so one esbuild run builds every
+ * entry point, reading and parsing each source and package file once for all of them.
  *
- * `node bin/build.js` (npm's `prepare` step of `npm ci` / `npm install`) builds every entry
- * point an npm script runs; bin/run.js builds any other on its first run.
+ * `node bin/build.js` (npm's `prepare` step of `npm ci` / `npm install`, and jest's global
+ * setup) builds every entry point an npm script runs in one esbuild run; bin/run.js builds any
+ * other on its first run.
  */
 'use strict';
 const { createHash } = require('node:crypto');
@@ -57,31 +60,39 @@ function buildDir() {
   return join(DIST, hash.digest('hex').slice(0, 16));
 }
 
-/** Turns `require.main === module` into `false` in every project file but the entry point. */
-function entryGuardPlugin(entryPath) {
-  return {
-    name: 'entry-guard',
-    setup(build) {
-      build.onLoad({ filter: /\.ts$/ }, (args) => {
-        if (args.path.includes('/node_modules/')) return undefined;
-        const source = readFileSync(args.path, 'utf8');
-        if (args.path === entryPath || !source.includes('require.main')) return undefined;
-        const contents = source.split(ENTRY_GUARD).join('false');
-        if (contents.includes('require.main')) {
-          throw new Error(`${relative(ROOT, args.path)}: write the entry-point check as \`if (${ENTRY_GUARD})\`, the form bin/build.js compiles away in other entry points' bundles`);
-        }
-        return { contents, loader: 'ts' };
-      });
-    },
-  };
+/** The compiled path of a project file relative to the build directory, e.g. 'scripts/propose.js'. */
+function compiledPath(source) {
+  return source.replace(/\.ts$/, '.js');
 }
 
-async function bundle(source, outfile) {
-  const entryPath = join(ROOT, source);
+/**
+ * Turns `require.main === module` in every project file into a check that holds only in that
+ * file's own bundle run as the main module.
+ */
+const entryGuardPlugin = {
+  name: 'entry-guard',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (args.path.includes('/node_modules/')) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('require.main')) return undefined;
+      const ownBundle = JSON.stringify(`/${compiledPath(relative(ROOT, args.path))}`);
+      const contents = source.split(ENTRY_GUARD).join(`${ENTRY_GUARD} && module.filename.endsWith(${ownBundle})`);
+      if (contents.split(ENTRY_GUARD).length !== source.split('require.main').length) {
+        throw new Error(`${relative(ROOT, args.path)}: write the entry-point check as \`if (${ENTRY_GUARD})\`, the form bin/build.js compiles for every bundle`);
+      }
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+/** Bundles each of `sources` (paths from the project root) to `<outdir>/<source with .js>`, in one esbuild run. */
+async function bundle(sources, outdir) {
   await require('esbuild').build({
     absWorkingDir: ROOT,
-    entryPoints: [entryPath],
-    outfile,
+    entryPoints: sources.map((source) => join(ROOT, source)),
+    outdir,
+    outbase: ROOT,
     bundle: true,
     external: EXTERNAL,
     format: 'cjs',
@@ -89,7 +100,7 @@ async function bundle(source, outfile) {
     target: 'node20',
     sourcemap: false,
     logLevel: 'error',
-    plugins: [entryGuardPlugin(entryPath)],
+    plugins: [entryGuardPlugin],
   });
 }
 
@@ -102,26 +113,37 @@ function pruneOldBuilds(current) {
 }
 
 /**
- * The compiled JavaScript of one entry point, built first if the current sources have no build
- * of it. Safe when several processes start at once: each writes its own file and renames it
- * into place.
- * @param source path of the entry point relative to the project root, e.g. 'scripts/propose.ts'
- * @returns absolute path of dist/<fingerprint>/<source with .js>
+ * The compiled JavaScript of entry points, built first where the current sources have no build
+ * of them (all missing ones in one esbuild run). Safe when several processes start at once:
+ * each builds into its own scratch directory and renames whole files into place.
+ * @param sources paths of entry points relative to the project root, e.g. ['scripts/propose.ts']
+ * @returns absolute paths of dist/<fingerprint>/<source with .js>, in the same order
  */
-async function compiledEntry(source) {
+async function compiledEntries(sources) {
   const dir = buildDir();
-  const outfile = join(dir, source.replace(/\.ts$/, '.js'));
-  if (existsSync(outfile)) return outfile;
+  const outfiles = sources.map((source) => join(dir, compiledPath(source)));
+  const missing = sources.filter((_, index) => !existsSync(outfiles[index]));
+  if (missing.length === 0) return outfiles;
   const isNewBuild = !existsSync(dir);
-  const scratch = `${outfile}.${process.pid}.tmp`;
-  mkdirSync(dirname(outfile), { recursive: true });
+  const scratch = join(dir, `.build-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
   try {
-    await bundle(source, scratch);
-    renameSync(scratch, outfile);
+    await bundle(missing, scratch);
+    for (const source of missing) {
+      const outfile = join(dir, compiledPath(source));
+      mkdirSync(dirname(outfile), { recursive: true });
+      renameSync(join(scratch, compiledPath(source)), outfile);
+    }
   } finally {
-    rmSync(scratch, { force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
   if (isNewBuild) pruneOldBuilds(dir);
+  return outfiles;
+}
+
+/** The compiled JavaScript of one entry point; see compiledEntries. */
+async function compiledEntry(source) {
+  const [outfile] = await compiledEntries([source]);
   return outfile;
 }
 
@@ -132,19 +154,23 @@ function scriptEntries() {
   return [...new Set(entries)].filter((entry) => existsSync(join(ROOT, entry)));
 }
 
-/** Builds every npm script's entry point, esbuild running them in parallel. */
+/** Builds every npm script's entry point, in one esbuild run. */
 async function buildScriptEntries() {
   const entries = scriptEntries();
-  await Promise.all(entries.map(compiledEntry));
+  await compiledEntries(entries);
   return entries;
 }
 
-/** Bundles `source` into `outfile` whatever exists: the benchmark measures a rebuild with it. */
-function rebuildInto(source, outfile) {
-  return bundle(source, outfile);
+/**
+ * Bundles `sources` into `outdir` whatever exists: the benchmark measures a rebuild with it.
+ * @returns the compiled paths
+ */
+async function rebuildInto(sources, outdir) {
+  await bundle(sources, outdir);
+  return sources.map((source) => join(outdir, compiledPath(source)));
 }
 
-module.exports = { buildScriptEntries, compiledEntry, rebuildInto };
+module.exports = { buildScriptEntries, compiledEntry, compiledEntries, rebuildInto, scriptEntries };
 
 if (require.main === module) {
   buildScriptEntries().then(
