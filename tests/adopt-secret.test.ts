@@ -18,6 +18,7 @@ import { executeAdopt } from '../scripts/adopt';
 import { SAMPLE_DIR } from './helpers/consortium-fixture';
 import { ROOT } from './helpers/governance-sim';
 import { startMotoServer, type MotoServer } from './helpers/moto';
+import { RUN_ENTRY } from './helpers/run-entry';
 
 const PASSWORD = 'Chosen1nConsole';
 let sim: RunningSimulator;
@@ -46,7 +47,8 @@ afterAll(async () => {
 });
 
 function adoptChild(stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'scripts', 'adopt.ts'), '--member', 'filmmaker', '--store-admin-password', '--json'], {
+  // As npm runs it: the compiled entry point (jest's global setup compiled it), not tsx.
+  const child = spawn(process.execPath, [RUN_ENTRY, 'scripts/adopt.ts', '--member', 'filmmaker', '--store-admin-password', '--json'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

@@ -19,6 +19,7 @@ import { matchNodesToPeers } from '../lib/network-status';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
 import { generateConsortium } from './helpers/generate-consortium';
 import { startSimulator, type RunningSimulator } from '../sim';
+import { MermaidParser } from './helpers/mermaid';
 import { RUN_ENTRY } from './helpers/run-entry';
 
 const ROOT = join(__dirname, '..');
@@ -31,12 +32,13 @@ function diagram(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
   });
 }
 
-/** Mermaid's own parser; returns the diagram type, or throws with the parser's message. */
-function mermaidParse(source: string): string {
-  const result = spawnSync(process.execPath, [join(__dirname, 'helpers', 'mermaid-parse.mjs')], { input: source, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`Mermaid refused the diagram: ${result.stderr}${result.error?.message ?? ''}`);
-  return result.stdout.trim();
-}
+/** Mermaid's own parser, one process for the file; returns the diagram type, or rejects with the parser's message. */
+let mermaid: MermaidParser;
+beforeAll(() => {
+  mermaid = MermaidParser.start();
+});
+afterAll(() => mermaid.stop());
+const mermaidParse = (source: string): Promise<string> => mermaid.parse(source);
 
 function mermaidBlock(markdown: string): string {
   const match = /```mermaid\n([\s\S]*?)```/.exec(markdown);
@@ -65,9 +67,9 @@ const sample = () => loadConsortium(SAMPLE_DIR);
 describe('the diagram of the sample', () => {
   const flowchart = renderFlowchart(sample());
 
-  test('is a flowchart that Mermaid parses', () => {
+  test('is a flowchart that Mermaid parses', async () => {
     expect(flowchart.startsWith('flowchart TB\n')).toBe(true);
-    expect(mermaidParse(flowchart)).toBe('flowchart-v2');
+    expect(await mermaidParse(flowchart)).toBe('flowchart-v2');
   });
 
   test('shows the network with its name, id, edition, framework and voting policy', () => {
@@ -152,12 +154,12 @@ describe('determinism', () => {
 });
 
 describe('other consortia', () => {
-  test('a generated 14-member STANDARD consortium with 3 peers each parses, with all 42 peers and both channels', () => {
+  test('a generated 14-member STANDARD consortium with 3 peers each parses, with all 42 peers and both channels', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'generated-'));
     try {
       generateConsortium(dir, { members: 14, peersPerMember: 3 });
       const flowchart = renderFlowchart(loadConsortium(dir));
-      expect(mermaidParse(flowchart)).toBe('flowchart-v2');
+      expect(await mermaidParse(flowchart)).toBe('flowchart-v2');
       expect(flowchart.match(/^ {4}peer_\w+\[\(/gm)).toHaveLength(42);
       expect(flowchart.match(/^ {2}subgraph account_/gm)).toHaveLength(14);
       expect(flowchart.match(/^ {2}channel_everyone -\.- member_/gm)).toHaveLength(14);
@@ -167,7 +169,7 @@ describe('other consortia', () => {
     }
   });
 
-  test('a removed member is styled grey and linked dotted; SSH CIDRs show on the client', () => {
+  test('a removed member is styled grey and linked dotted; SSH CIDRs show on the client', async () => {
     const fixture = new ConsortiumFixture()
       .edit('bank.yaml', 'voting:', 'removed: true\nvoting:')
       .edit('filmmaker.yaml', 'client:\n  instanceType: t3.small', 'client:\n  instanceType: t3.small\n  sshCidrs: [203.0.113.0/24]');
@@ -178,13 +180,13 @@ describe('other consortia', () => {
       expect(flowchart).toMatch(/^ {2}style account_444455556666 fill:#eeeeee/m);
       expect(flowchart).toContain('network -.- member_bank');
       expect(flowchart).toContain('SSH from 203.0.113.0/24');
-      expect(mermaidParse(flowchart)).toBe('flowchart-v2');
+      expect(await mermaidParse(flowchart)).toBe('flowchart-v2');
     } finally {
       fixture.dispose();
     }
   });
 
-  test('names that are Mermaid keywords or markup stay inert: a member called "end", a network name with quotes and angle brackets', () => {
+  test('names that are Mermaid keywords or markup stay inert: a member called "end", a network name with quotes and angle brackets', async () => {
     const fixture = new ConsortiumFixture().write(
       'end.yaml',
       'accountId: "999988887777"\ndeployRoleArn: arn:aws:iam::999988887777:role/deploy\nvpc:\n  cidr: 10.90.0.0/16\npeers:\n  - instanceType: bc.t3.small\n    availabilityZone: us-east-1a\n',
@@ -196,7 +198,7 @@ describe('other consortia', () => {
       expect(flowchart).toContain('<b>Film #34;rights#34; #60;b#62;#35;1 #38; co</b>');
       expect(flowchart).toContain('member_end["<b>end</b>');
       expect(flowchart).toContain('peer_end_peer1[(');
-      expect(mermaidParse(flowchart)).toBe('flowchart-v2');
+      expect(await mermaidParse(flowchart)).toBe('flowchart-v2');
     } finally {
       fixture.dispose();
     }
@@ -220,7 +222,7 @@ describe('live statuses (rendering)', () => {
   };
   const flowchart = renderFlowchart(sample(), live);
 
-  test('annotates the network, each member and each peer with its status, and styles the troubled ones', () => {
+  test('annotates the network, each member and each peer with its status, and styles the troubled ones', async () => {
     expect(flowchart).toMatch(/network\{\{".*<br\/>status: AVAILABLE"\}\}/);
     expect(flowchart).toContain('<b>filmmaker</b><br/>founder<br/>member m-J46DNSFRTVCCLONS6DRTU2EJFE<br/>status: AVAILABLE"]');
     expect(flowchart).toContain('peer_filmmaker_peer1[("<b>peer1</b><br/>bc.t3.medium · us-east-1a<br/>nd-AAA · AVAILABLE")]');
@@ -228,7 +230,7 @@ describe('live statuses (rendering)', () => {
     expect(flowchart).toContain('  class peer_filmmaker_peer2 failed');
     expect(flowchart).toContain('<b>bank</b><br/>joined with i-7XG4VPL2MCB6QJ3TZK5RHN2WDE<br/>member m-FN3QH2XV5CDRJ7KLAP4WTYBS6E<br/>status: CREATING"]');
     expect(flowchart).toContain('  class member_bank changing');
-    expect(mermaidParse(flowchart)).toBe('flowchart-v2');
+    expect(await mermaidParse(flowchart)).toBe('flowchart-v2');
   });
 
   test('says when a peer has no node, when nodes are not visible, and when a member is not in the network', () => {
@@ -413,7 +415,7 @@ describe('--live against the AMB simulator', () => {
     expect(result.stderr).not.toMatch(/failed/);
     expect(result.status).toBe(0);
     const flowchart = mermaidBlock(result.stdout);
-    expect(mermaidParse(flowchart)).toBe('flowchart-v2');
+    expect(await mermaidParse(flowchart)).toBe('flowchart-v2');
     expect(result.stdout).toContain('Generated by `npm run diagram -- --live`');
 
     expect(flowchart).toMatch(new RegExp(`network\\{\\{"<b>generated</b><br/>${ids.network}<br/>.*<br/>status: AVAILABLE"\\}\\}`));

@@ -3,11 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConsortiumFixture } from './helpers/consortium-fixture';
+import { RUN_ENTRY } from './helpers/run-entry';
 
 const ROOT = join(__dirname, '..');
 
 function validate(dir: string) {
-  return spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/validate.ts'], { cwd: ROOT, env: { ...process.env, CONSORTIUM_DIR: dir }, encoding: 'utf8' });
+  return spawnSync(process.execPath, [RUN_ENTRY, 'scripts/validate.ts'], { cwd: ROOT, env: { ...process.env, CONSORTIUM_DIR: dir }, encoding: 'utf8' });
 }
 
 /** Every file of the directory with its bytes and modification time. */

@@ -1,5 +1,7 @@
-// Parses Mermaid source read from stdin with Mermaid's own parser (ESM-only, needs a DOM),
-// printing the diagram type on success and the parser's message, exit 1, on failure.
+// Parses Mermaid sources with Mermaid's own parser (ESM-only, needs a DOM). Loading Mermaid
+// and jsdom takes seconds, so one process parses many: each stdin line is a JSON string (one
+// source), answered by one stdout line, {"type": "<diagram type>"} or {"error": "<message>"}.
+import { createInterface } from 'node:readline';
 import { JSDOM } from 'jsdom';
 
 const dom = new JSDOM('<!doctype html><html><body></body></html>');
@@ -7,12 +9,13 @@ globalThis.window = dom.window;
 globalThis.document = dom.window.document;
 const { default: mermaid } = await import('mermaid');
 
-let text = '';
-for await (const chunk of process.stdin) text += chunk;
-try {
-  const result = await mermaid.parse(text);
-  process.stdout.write(`${result.diagramType}\n`);
-} catch (error) {
-  process.stderr.write(`${error.message}\n`);
-  process.exitCode = 1;
+for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+  if (line.trim() === '') continue;
+  let answer;
+  try {
+    answer = { type: (await mermaid.parse(JSON.parse(line))).diagramType };
+  } catch (error) {
+    answer = { error: error.message };
+  }
+  process.stdout.write(`${JSON.stringify(answer)}\n`);
 }
