@@ -3,9 +3,10 @@
  * MAJORITY of the channel's organisations sign, collected in git: end to end against real
  * Fabric 2.2 (the simulator's FabricNetwork). One network for every case: filmmaker creates
  * `plays` with ott-vendor-1; the YAML then adds ott-vendor-2 (both existing orgs must sign:
- * MAJORITY of 2), and later drops it again (2 of the 3 orgs sign).
+ * MAJORITY of 2; the first update goes stale under ott-vendor-1's first anchor peer and is
+ * recomputed), and later drops it again (2 of the 3 orgs sign).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { executeCommand, type CommandContext } from '../lib/command';
@@ -82,7 +83,10 @@ describe('a member added to and removed from an existing channel by a majority-s
     };
     for (const [, name] of members) await executeCommand(mspCommand(wiring), ['--member', name, '--json'], { io: capturingIo(), env: { CONSORTIUM_DIR: fixture.dir } });
     expect(steps(await run('filmmaker'))).toEqual(['plays create plays done', `plays join peer1 (${PEERS.filmmaker}) done`, expect.stringMatching(/^plays anchor \S+ done$/)]);
-    expect(steps(await run('ott-vendor-1'))).toEqual([`plays join peer1 (${PEERS['ott-vendor-1']}) done`, expect.stringMatching(/^plays anchor \S+ done$/)]);
+    // ott-vendor-1 is killed after joining, before it sets its first anchor peer.
+    killAt = 'channel-anchor';
+    await expect(run('ott-vendor-1')).rejects.toThrow(/killed before channel-anchor/);
+    killAt = undefined;
   }, 300_000);
 
   afterAll(async () => {
@@ -118,17 +122,35 @@ describe('a member added to and removed from an existing channel by a majority-s
     expect(await orgsOnPlays()).toEqual([FILMMAKER, OTT1].sort());
   }, 240_000);
 
-  test('ott-vendor-1 signs and, killed before submitting, submits on re-run; ott-vendor-2 then joins from block 0 and its peer sees plays; re-runs change nothing', async () => {
+  test("ott-vendor-1's first anchor peer moves the config the update read: it is reported stale, and a fresh one is computed and signed; filmmaker signs that and, killed before submitting, submits on re-run", async () => {
+    const second = await run('ott-vendor-1');
+    const fresh = second.steps[2]?.target.replace('updates/', '');
+    expect(fresh).toMatch(/^seq\d+-add-ott-vendor-2$/);
+    expect(fresh).not.toBe(ADD);
+    expect(steps(second)).toEqual([
+      expect.stringMatching(/^plays anchor \S+ done$/),
+      `plays stale updates/${ADD} waiting`,
+      `plays compute updates/${fresh} done`,
+      `plays sign updates/${fresh} done`,
+      `plays wait updates/${fresh} waiting`,
+    ]);
+    expect(second.steps[1].reason).toMatch(new RegExp(`^computed at config sequence \\d+, but plays has changed since \\(/Channel/Application/${OTT1} is at version 1, the update was computed at 0\\), so its signatures can no longer be used; ${fresh} replaces it: delete channels/plays/updates/${ADD}/$`));
+    expect(second.steps[4].reason).toMatch(/still to sign, 1 of filmmaker/);
+    rmSync(updateFolder(ADD), { recursive: true });
+    ADD = fresh;
+
     killAt = 'channel-update-submit';
-    await expect(run('ott-vendor-1')).rejects.toThrow(/killed before channel-update-submit/);
+    await expect(run('filmmaker')).rejects.toThrow(/killed before channel-update-submit/);
     killAt = undefined;
     expect(readdirSync(join(updateFolder(ADD), 'signatures')).filter((file) => file.endsWith('.json')).sort()).toEqual(['filmmaker.json', 'ott-vendor-1.json']);
-    expect(steps(await run('ott-vendor-1'))).toEqual([`plays submit updates/${ADD} done`]);
+    expect(steps(await run('filmmaker'))).toEqual([`plays submit updates/${ADD} done`]);
     expect(await orgsOnPlays()).toEqual([FILMMAKER, OTT1, OTT2].sort());
+  }, 240_000);
 
+  test('ott-vendor-2 then joins from block 0 and sets its anchor; its peer sees plays; re-runs change nothing', async () => {
     expect(steps(await run('ott-vendor-2'))).toEqual([`plays join peer1 (${PEERS['ott-vendor-2']}) done`, expect.stringMatching(/^plays anchor \S+ done$/)]);
     expect(await fabricCli(fabric.peerCliEnv(OTT2), 'peer', ['channel', 'list'])).toMatch(/^plays$/m);
-    expect(await fabricCli(fabric.peerCliEnv(OTT2), 'peer', ['channel', 'getinfo', '-c', 'plays'])).toMatch(/"height":[4-9]/);
+    expect(await fabricCli(fabric.peerCliEnv(OTT2), 'peer', ['channel', 'getinfo', '-c', 'plays'])).toMatch(/"height":\d+/);
     for (const member of ['filmmaker', 'ott-vendor-1', 'ott-vendor-2']) expect(steps(await run(member))).toEqual([]);
   }, 240_000);
 

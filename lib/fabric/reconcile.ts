@@ -57,11 +57,22 @@ export async function reconcileChannels(options: ReconcileOptions & { readonly r
     const state = await transport.run<ChannelLedgerState>({ step: 'channel-state', params: { CHANNEL: channel.name, PEERS: peersParam(peers) } });
     const mspIds = knownMspIds(consortium, directory, channel);
     const publishedMsp = consortium.members.map((candidate) => candidate.name).filter((name) => mspPublished(consortium, name));
-    const steps = planChannel({ channel, member: member.name, mspId, peers, state, mspIds, updates: updates.map((update) => update.summary), publishedMsp });
-    reports.push(...(await perform(options, channel.name, steps, channelTarget, (step) => runChannelStep({ ...options, channel, state, mspIds, mspId }, step))));
+    const input = { channel, member: member.name, mspId, peers, state, mspIds, updates: updates.map((update) => update.summary), publishedMsp };
+    const steps = planChannel(input);
+    const own = steps.filter((step) => OWN_STEPS.has(step.kind));
+    reports.push(...(await perform(options, channel.name, own, channelTarget, (step) => runChannelStep({ ...options, channel, state, mspIds, mspId }, step))));
+    // The member's own config updates (creation, a first anchor peer) move the versions an
+    // organisations update reads: plan that part again from the config as it is now.
+    const moved = !options.dryRun && own.some((step) => step.kind !== 'join');
+    const now = moved ? await transport.run<ChannelLedgerState>({ step: 'channel-state', params: { CHANNEL: channel.name, PEERS: peersParam(peers) } }) : state;
+    const rest = (moved ? planChannel({ ...input, state: now }) : steps).filter((step) => !OWN_STEPS.has(step.kind));
+    reports.push(...(await perform(options, channel.name, rest, channelTarget, (step) => runChannelStep({ ...options, channel, state: now, mspIds, mspId }, step))));
   }
   return reports;
 }
+
+/** The steps that change only the acting member's part of a channel. */
+const OWN_STEPS: ReadonlySet<ChannelStep['kind']> = new Set(['create', 'join', 'anchor']);
 
 /** MSP id by member name: the channel's members (their member ids must be recorded) and every other member whose id is. */
 function knownMspIds(consortium: Consortium, directory: LedgerDirectory, channel: Channel): Record<string, string> {
