@@ -55,7 +55,7 @@ export async function reconcileChannels(options: ReconcileOptions & { readonly r
     if (!channel.members.includes(member.name) && !removesMe) continue;
     options.progress?.(`reading channel ${channel.name} (${transport.description})`);
     const state = await transport.run<ChannelLedgerState>({ step: 'channel-state', params: { CHANNEL: channel.name, PEERS: peersParam(peers) } });
-    const mspIds = knownMspIds(consortium, directory, channel);
+    const mspIds = knownMspIds(consortium, directory);
     const publishedMsp = consortium.members.map((candidate) => candidate.name).filter((name) => mspPublished(consortium, name));
     const input = { channel, member: member.name, mspId, peers, state, mspIds, updates: updates.map((update) => update.summary), publishedMsp };
     const steps = planChannel(input);
@@ -74,10 +74,9 @@ export async function reconcileChannels(options: ReconcileOptions & { readonly r
 /** The steps that change only the acting member's part of a channel. */
 const OWN_STEPS: ReadonlySet<ChannelStep['kind']> = new Set(['create', 'join', 'anchor']);
 
-/** MSP id by member name: the channel's members (their member ids must be recorded) and every other member whose id is. */
-function knownMspIds(consortium: Consortium, directory: LedgerDirectory, channel: Channel): Record<string, string> {
-  const names = consortium.members.filter((candidate) => channel.members.includes(candidate.name) || candidate.memberId !== undefined).map((candidate) => candidate.name);
-  return Object.fromEntries(names.map((name) => [name, directory.mspId(name)]));
+/** MSP id by member name, for every member whose member id is recorded (npm run sync). */
+function knownMspIds(consortium: Consortium, directory: LedgerDirectory): Record<string, string> {
+  return Object.fromEntries(consortium.members.filter((candidate) => candidate.memberId !== undefined).map((candidate) => [candidate.name, directory.mspId(candidate.name)]));
 }
 
 function channelTarget(step: ChannelStep): string {
