@@ -56,7 +56,7 @@ describe('a member added to and removed from an existing channel by a majority-s
   const setPlays = (members: string) => fixture.edit('consortium.yaml', /  - name: plays\n    members: \[[^\]]*\]\n/, `  - name: plays\n    members: [${members}]\n`);
   const updateFolder = (name: string) => join(dirname(fixture.dir), 'channels', 'plays', 'updates', name);
   const peerRecord = (node: string, zone: string) => `  peers:\n    - name: peer1\n      nodeId: ${node}\n      instanceType: bc.t3.small\n      availabilityZone: ${zone}\n`;
-  const orgsOnPlays = async () => JSON.parse(await new LocalTransport(fabric.peerCliEnv(FILMMAKER)).run<{ orgs: string[] }>({ step: 'channel-state', params: { CHANNEL: 'plays' } }).then((state) => JSON.stringify(state.orgs)));
+  const orgsOnPlays = async () => (await new LocalTransport(fabric.peerCliEnv(FILMMAKER)).run<{ orgs: string[] }>({ step: 'channel-state', params: { CHANNEL: 'plays' } })).orgs;
 
   beforeAll(async () => {
     requireTool('jq');
