@@ -22,8 +22,8 @@ import { verifyChannel } from '../lib/archive/verify';
 import { runMain } from '../lib/cli';
 import { offchainS3Client } from '../lib/offchain';
 import { fabricBinaries } from '../sim/fabric/binaries';
+import { createChannelByHand, fabricCli } from '../sim/fabric/channel';
 import { FabricNetwork } from '../sim/fabric/network';
-import { createChannelByHand, fabricCli } from '../tests/helpers/fabric-channel';
 import { ChainSource, makeChain } from '../tests/helpers/fabric-chain';
 import { startMotoServer } from '../tests/helpers/moto';
 
