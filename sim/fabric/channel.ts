@@ -7,6 +7,9 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import type { Chaincode } from '../../lib/config/types';
+import { buildChaincodePackage } from '../../lib/fabric/package';
+import { PROJECT_ROOT } from '../../lib/project-root';
 import { AMB_CONSORTIUM, memberOrganization, type FabricNetwork } from './network';
 
 /**
@@ -61,4 +64,26 @@ export async function createChannelByHand(fabric: FabricNetwork, creator: string
   await fabricCli(env, 'configtxgen', ['-configPath', work, '-profile', 'Channel', '-channelID', channel, '-outputCreateChannelTx', tx]);
   await fabricCli(env, 'peer', ['channel', 'create', '-c', channel, '-f', tx, '--outputBlock', block, '-o', fabric.ordererEndpoint, '--tls', '--cafile', fabric.tlsCaCertFile]);
   return block;
+}
+
+/**
+ * Deploys a Node.js chaincode of this repository on a channel whose only organisation is
+ * `memberId`, by hand: the toolkit's reproducible package (`buildChaincodePackage`), then
+ * `peer lifecycle chaincode install`, `approveformyorg` and `commit` (sequence 1, the
+ * channel's default endorsement policy). The peer builds it with the local external builder
+ * that stands in for AMB's Docker build. Returns the package id.
+ */
+export async function deployChaincodeByHand(fabric: FabricNetwork, memberId: string, channel: string, chaincode: { name: string; version: string; path: string }, work: string): Promise<string> {
+  mkdirSync(work, { recursive: true });
+  const definition: Chaincode = { ...chaincode, channel, sequence: 1, language: 'node', endorsementPolicy: 'MAJORITY', initRequired: false, collections: [] };
+  const built = await buildChaincodePackage(definition, PROJECT_ROOT);
+  const file = join(work, `${built.label}.tar.gz`);
+  writeFileSync(file, built.bytes);
+  const env = fabric.peerCliEnv(memberId);
+  const orderer = ['-o', fabric.ordererEndpoint, '--tls', '--cafile', fabric.tlsCaCertFile];
+  const define = ['-C', channel, '--name', chaincode.name, '--version', chaincode.version, '--sequence', '1'];
+  await fabricCli(env, 'peer', ['lifecycle', 'chaincode', 'install', file]);
+  await fabricCli(env, 'peer', ['lifecycle', 'chaincode', 'approveformyorg', ...define, '--package-id', built.packageId, '--waitForEvent', ...orderer]);
+  await fabricCli(env, 'peer', ['lifecycle', 'chaincode', 'commit', ...define, '--peerAddresses', env.CORE_PEER_ADDRESS, '--tlsRootCertFiles', fabric.tlsCaCertFile, '--waitForEvent', ...orderer]);
+  return built.packageId;
 }
