@@ -157,7 +157,7 @@ describe('the Deliver client (lib/archive/deliver)', () => {
     const seek = orderer.SeekInfo.deserializeBinary(payload.getData_asU8());
     expect(seek.getStart()!.getSpecified()!.getNumber()).toBe(5);
     expect(seek.getStop()!.getSpecified()!.getNumber()).toBe(42);
-    expect(seek.getBehavior()).toBe(orderer.SeekInfo.SeekBehavior.BLOCK_UNTIL_READY);
+    expect(seek.getBehavior()).toBe(orderer.SeekInfo.SeekBehavior.FAIL_IF_NOT_READY);
   });
 
   it("keeps a DeliverResponse's block bytes exactly as sent, and reads the closing status", () => {

@@ -171,6 +171,10 @@ describe('archive of a real Fabric 2.2 channel of a few hundred blocks', () => {
     expect(live.result.channels[0].live).toEqual({ peer: peerEnv.CORE_PEER_ADDRESS, height, matches: true });
   });
 
+  it('a block the peer does not have yet is answered NOT_FOUND at once, not waited for', async () => {
+    await expect(heights.block(CHANNEL, height + 5)).rejects.toThrow(`cannot read blocks ${height + 5}..${height + 5} of channel ${CHANNEL} from peer ${peerEnv.CORE_PEER_ADDRESS}: the peer answered NOT_FOUND`);
+  });
+
   it('resumes after new blocks and copies only those', async () => {
     await makeBlocks(20);
     const { result } = await archive();

@@ -90,7 +90,11 @@ export function signLowS(privateKey: KeyObject, message: Uint8Array): Buffer {
 /** Where the range starts and stops: a block number, or the newest block. */
 export type SeekTarget = number | 'newest';
 
-/** The signed DELIVER_SEEK_INFO envelope asking for blocks `start`..`stop` of `channel`, waiting for blocks not yet committed. */
+/**
+ * The signed DELIVER_SEEK_INFO envelope asking for blocks `start`..`stop` of `channel`. The
+ * peer answers NOT_FOUND rather than wait for a block not yet committed (FAIL_IF_NOT_READY),
+ * so a request never hangs.
+ */
 export function seekEnvelope(identity: SigningIdentity, channel: string, start: SeekTarget, stop: SeekTarget, tlsCertHash?: Uint8Array): Uint8Array {
   const position = (target: SeekTarget) => {
     const seek = new orderer.SeekPosition();
@@ -105,7 +109,7 @@ export function seekEnvelope(identity: SigningIdentity, channel: string, start: 
   const seekInfo = new orderer.SeekInfo();
   seekInfo.setStart(position(start));
   seekInfo.setStop(position(stop));
-  seekInfo.setBehavior(orderer.SeekInfo.SeekBehavior.BLOCK_UNTIL_READY);
+  seekInfo.setBehavior(orderer.SeekInfo.SeekBehavior.FAIL_IF_NOT_READY);
 
   const channelHeader = new common.ChannelHeader();
   channelHeader.setType(common.HeaderType.DELIVER_SEEK_INFO);
