@@ -33,9 +33,10 @@ const INPUTS = ['tsconfig.json', 'package-lock.json', 'node_modules/.package-loc
 const KEEP_OLD_BUILDS = 3;
 /**
  * Packages loaded from node_modules rather than bundled, as they read their own files at run
- * time: esbuild runs its native binary, zx reads its package.json.
+ * time: esbuild runs its native binary, zx reads its package.json, fabric-common (through
+ * fabric-protos) loads .proto files that sit beside its sources.
  */
-const EXTERNAL = ['esbuild', 'zx'];
+const EXTERNAL = ['esbuild', 'zx', 'fabric-common'];
 const ENTRY_GUARD = 'require.main === module';
 
 function sourceFiles(dir, found = []) {

@@ -3,18 +3,20 @@
  * costs per block. Two parts, both against a local moto_server:
  * - in-memory chain (BENCH_ARCHIVE_SYNTHETIC blocks, default 1000): the archive's own speed,
  *   S3-bound;
- * - real Fabric 2.2 (BENCH_ARCHIVE_FABRIC blocks, default 40, each an endorser transaction
- *   committed on its own): speed through the member's peer and the `peer` CLI, and the real
- *   bytes per block, from which the cost of a ledger of a given size follows.
+ * - real Fabric 2.2 (BENCH_ARCHIVE_FABRIC blocks, default 300: Anchor transactions of the
+ *   `documents` chaincode submitted with the Fabric Node SDK, one per block): the same channel
+ *   archived twice, once over the peer's Deliver stream (the default) and once with one
+ *   `peer channel fetch` per block (--peer-cli), then verified; and the real bytes per block,
+ *   from which the cost of a ledger of a given size follows.
  * Prints figures; asserts nothing.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { archiveChannel } from '../lib/archive/archiver';
+import { DeliverBlockSource } from '../lib/archive/deliver';
 import { blockKey, manifestKey } from '../lib/archive/layout';
 import { PeerCliBlockSource } from '../lib/archive/source';
 import { S3ArchiveStore } from '../lib/archive/store';
@@ -22,13 +24,14 @@ import { verifyChannel } from '../lib/archive/verify';
 import { runMain } from '../lib/cli';
 import { offchainS3Client } from '../lib/offchain';
 import { fabricBinaries } from '../sim/fabric/binaries';
+import { createChannelByHand, deployChaincodeByHand, fabricCli } from '../sim/fabric/channel';
 import { FabricNetwork } from '../sim/fabric/network';
-import { createChannelByHand, fabricCli } from '../tests/helpers/fabric-channel';
+import { ChaincodeSubmitter } from '../sim/fabric/submit';
 import { ChainSource, makeChain } from '../tests/helpers/fabric-chain';
 import { startMotoServer } from '../tests/helpers/moto';
 
 const SYNTHETIC = Number(process.env.BENCH_ARCHIVE_SYNTHETIC ?? 1000);
-const FABRIC_BLOCKS = Number(process.env.BENCH_ARCHIVE_FABRIC ?? 40);
+const FABRIC_BLOCKS = Number(process.env.BENCH_ARCHIVE_FABRIC ?? 300);
 /** S3 Standard, us-east-1, list prices (aws.amazon.com/s3/pricing): storage per GB-month, PUT per 1,000 requests. */
 const S3_GB_MONTH_USD = 0.023;
 const S3_PUT_PER_1000_USD = 0.005;
@@ -60,31 +63,41 @@ void runMain(async () => {
     out(`  archive  ${rate(SYNTHETIC, archived.seconds)}`);
     out(`  verify   ${rate(SYNTHETIC, verified.seconds)}`);
 
-    fabric = await FabricNetwork.start({ networkId: 'n-BENCH', binaries: fabricBinaries() });
+    fabric = await FabricNetwork.start({ networkId: 'n-BENCH', binaries: fabricBinaries(), maxMessageCount: 1 });
     await fabric.startMember({ memberId: 'm-BENCH', adminUsername: 'benchadmin', adminPassword: 'Bench-Passw0rd1' });
     await Promise.all([fabric.addToConsortium('m-BENCH'), fabric.startPeer('m-BENCH', 'nd-BENCH1')]);
-    const env = fabric.peerCliEnv('m-BENCH');
+    const env = { ...process.env, ...fabric.peerCliEnv('m-BENCH') };
     await fabricCli(env, 'peer', ['channel', 'join', '-b', await createChannelByHand(fabric, 'm-BENCH', 'bench', ['m-BENCH'], join(work, 'channel'))]);
+    await deployChaincodeByHand(fabric, 'm-BENCH', 'bench', { name: 'documents', version: '1.0', path: 'chaincode/documents' }, join(work, 'chaincode'));
+    const deliver = new DeliverBlockSource({ env });
+    const submitter = await ChaincodeSubmitter.connect(fabric, 'm-BENCH');
+    const start = await deliver.height('bench');
     const making = await timed(async () => {
-      for (let index = 0; index < FABRIC_BLOCKS; index += 1) {
-        const packageId = `bench_1:${createHash('sha256').update(String(index)).digest('hex')}`;
-        const result = spawnSync('peer', ['lifecycle', 'chaincode', 'approveformyorg', '-C', 'bench', '--name', 'bench', '--version', '1', '--sequence', '1', '--package-id', packageId, '--waitForEvent', '-o', fabric!.ordererEndpoint, '--tls', '--cafile', fabric!.tlsCaCertFile], { env: { ...process.env, ...env }, encoding: 'utf8' });
-        if (result.status !== 0) throw new Error(`approveformyorg failed: ${result.stderr}`);
-      }
+      const anchors = Array.from({ length: FABRIC_BLOCKS }, (_, index) => [`bench/${index}.csv`, 'v1', createHash('sha256').update(String(index)).digest('hex')]);
+      await submitter.submitAll('bench', 'documents', 'documents:Anchor', anchors);
+      while ((await deliver.height('bench')) < start + FABRIC_BLOCKS) await new Promise((resolve) => setTimeout(resolve, 100));
     });
-    await s3.send(new CreateBucketCommand({ Bucket: 'bench-fabric', ObjectLockEnabledForBucket: true }));
-    const store = new S3ArchiveStore(s3, 'bench-fabric', 'bench');
-    const source = new PeerCliBlockSource({ env: { ...process.env, ...env } });
-    const fromPeer = await timed(() => archiveChannel(source, store, 'bench', { member: 'bench', dryRun: false }));
-    const height = fromPeer.result.height;
-    const verifiedFabric = await timed(() => verifyChannel(store, 'bench'));
+    submitter.close();
+    const archiveInto = async (bucket: string, source: PeerCliBlockSource | DeliverBlockSource, concurrency?: number) => {
+      await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
+      const store = new S3ArchiveStore(s3, bucket, 'bench');
+      const run = await timed(() => archiveChannel(source, store, 'bench', { member: 'bench', dryRun: false, concurrency }));
+      return { store, seconds: run.seconds, height: run.result.height };
+    };
+    const streamed = await archiveInto('bench-fabric', deliver);
+    deliver.close();
+    const fetched = await archiveInto('bench-fabric-cli', new PeerCliBlockSource({ env }), 4);
+    const height = streamed.height;
+    if (fetched.height !== height) throw new Error(`the two archives differ in height: ${height} and ${fetched.height}`);
+    const verifiedFabric = await timed(() => verifyChannel(streamed.store, 'bench'));
     if (!verifiedFabric.result.intact) throw new Error('Fabric archive did not verify intact');
     let blockBytes = 0;
     for (let number = 0; number < height; number += 1) blockBytes += (await s3.send(new HeadObjectCommand({ Bucket: 'bench-fabric', Key: blockKey('bench', number) }))).ContentLength ?? 0;
     const manifestBytes = (await s3.send(new HeadObjectCommand({ Bucket: 'bench-fabric', Key: manifestKey('bench') }))).ContentLength ?? 0;
-    out(`real Fabric 2.2 channel, ${height} blocks (one endorser transaction each; made at ${(FABRIC_BLOCKS / making.seconds).toFixed(1)} blocks/s)`);
-    out(`  archive from the peer (peer CLI, 4 fetches at once)  ${rate(height, fromPeer.seconds)}`);
-    out(`  verify from the bucket                              ${rate(height, verifiedFabric.seconds)}`);
+    out(`real Fabric 2.2 channel, ${height} blocks (one Anchor transaction each; made at ${(FABRIC_BLOCKS / making.seconds).toFixed(1)} blocks/s)`);
+    out(`  archive over the peer's Deliver stream (default)      ${rate(height, streamed.seconds)}`);
+    out(`  archive with peer channel fetch, 4 at once (--peer-cli) ${rate(height, fetched.seconds)}`);
+    out(`  verify from the bucket                                 ${rate(height, verifiedFabric.seconds)}`);
     const perBlock = blockBytes / height;
     const manifestPerBlock = manifestBytes / height;
     out(`  bytes per block: ${perBlock.toFixed(0)} in its object, ${manifestPerBlock.toFixed(0)} in the manifest`);

@@ -1,6 +1,10 @@
+import { generateKeyPairSync, verify } from 'node:crypto';
+import { fromBER, type Integer, type Sequence } from 'asn1js';
+import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash, decodeBlock, sha256, transactionsOf } from '../lib/archive/block';
 import { appendBlock, emptyManifest, INITIAL_RUNNING_HASH, nextRunningHash, parseManifest, serializeManifest } from '../lib/archive/layout';
 import { parseArchiveArgs } from '../lib/archive/command';
+import { parseDeliverResponse, seekEnvelope, signLowS } from '../lib/archive/deliver';
 import { parseBlockchainInfo, parseChannelList } from '../lib/archive/source';
 import { UsageError } from '../lib/errors';
 import { parseOffchainArgs } from '../lib/offchain';
@@ -117,5 +121,53 @@ describe('archive arguments and peer CLI output', () => {
     expect(parseChannelList('Channels peers has joined: \nroyalties\nfilmmaker-bank\n')).toEqual(['royalties', 'filmmaker-bank']);
     const info = parseBlockchainInfo('2026-11-30 10:00:00.000 UTC [channelCmd] InitCmdFactory -> INFO 001 Endorser and orderer connections initialized\nBlockchain info: {"height":12,"currentBlockHash":"AQI=","previousBlockHash":"AwQ="}\n');
     expect(info).toEqual({ height: 12, currentBlockHash: '0102' });
+  });
+});
+
+describe('the Deliver client (lib/archive/deliver)', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const halfOrder = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551') >> 1n;
+  /** S of a DER ECDSA signature, read with asn1js. */
+  const sOf = (der: Buffer) => {
+    const parsed = fromBER(new Uint8Array(der).buffer).result as Sequence;
+    return BigInt(`0x${Buffer.from((parsed.valueBlock.value[1] as Integer).valueBlock.valueHexView).toString('hex')}`);
+  };
+
+  it('signs with S in the lower half of the P-256 order, and the signature verifies', () => {
+    for (let attempt = 0; attempt < 32; attempt += 1) {
+      const message = Buffer.from(`seek ${attempt}`);
+      const signature = signLowS(privateKey, message);
+      expect(verify('sha256', message, publicKey, signature)).toBe(true);
+      expect(sOf(signature) <= halfOrder).toBe(true);
+    }
+  });
+
+  it('asks for blocks from..to as the member admin: a signed DELIVER_SEEK_INFO envelope over the channel', () => {
+    const certificate = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const bytes = seekEnvelope({ mspId: 'm-BANK', certificate, privateKey }, 'royalties', 5, 42);
+    const envelope = common.Envelope.deserializeBinary(bytes);
+    expect(verify('sha256', envelope.getPayload_asU8(), publicKey, envelope.getSignature_asU8())).toBe(true);
+    const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+    const channelHeader = common.ChannelHeader.deserializeBinary(payload.getHeader()!.getChannelHeader_asU8());
+    expect(channelHeader.getType()).toBe(common.HeaderType.DELIVER_SEEK_INFO);
+    expect(channelHeader.getChannelId()).toBe('royalties');
+    const creator = msp.SerializedIdentity.deserializeBinary(common.SignatureHeader.deserializeBinary(payload.getHeader()!.getSignatureHeader_asU8()).getCreator_asU8());
+    expect(creator.getMspid()).toBe('m-BANK');
+    expect(Buffer.from(creator.getIdBytes_asU8())).toEqual(certificate);
+    const seek = orderer.SeekInfo.deserializeBinary(payload.getData_asU8());
+    expect(seek.getStart()!.getSpecified()!.getNumber()).toBe(5);
+    expect(seek.getStop()!.getSpecified()!.getNumber()).toBe(42);
+    expect(seek.getBehavior()).toBe(orderer.SeekInfo.SeekBehavior.FAIL_IF_NOT_READY);
+  });
+
+  it("keeps a DeliverResponse's block bytes exactly as sent, and reads the closing status", () => {
+    const block = makeChain('royalties', 3)[2];
+    const response = new peer.DeliverResponse();
+    response.setBlock(common.Block.deserializeBinary(block));
+    const parsed = parseDeliverResponse(response.serializeBinary());
+    expect('block' in parsed && Buffer.from(parsed.block)).toEqual(block);
+    const status = new peer.DeliverResponse();
+    status.setStatus(common.Status.NOT_FOUND);
+    expect(parseDeliverResponse(status.serializeBinary())).toEqual({ status: 404 });
   });
 });

@@ -118,7 +118,7 @@ describe('archive to S3 (moto_server)', () => {
     const chain = makeChain('royalties', 150);
     const source = new ChainSource(new Map([['royalties', chain]]));
     source.failAfter = 70;
-    await expect(archiveChannel(source, store, 'royalties', { ...options, checkpointEvery: 50 })).rejects.toThrow(/peer went away/);
+    await expect(archiveChannel(source, store, 'royalties', { ...options, concurrency: 4, checkpointEvery: 50 })).rejects.toThrow(/peer went away/);
     const interrupted = await store.readManifest('royalties');
     // batches of 4, a manifest after every 50 or more new blocks: written at 52, blocks stored up to 67
     expect(interrupted!.height).toBe(52);

@@ -29,7 +29,7 @@ export interface ArchiveChannelOptions {
   readonly member: string;
   /** Read and compare only; write nothing. */
   readonly dryRun: boolean;
-  /** Blocks fetched and stored at once. @default 4 */
+  /** Blocks stored at once (and, from a source without a stream, fetched at once). @default 8 */
   readonly concurrency?: number;
   /** Write the manifest after this many new blocks, so an interrupted run loses little. @default 50 */
   readonly checkpointEvery?: number;
@@ -71,7 +71,7 @@ function chainProblem(block: DecodedBlock, number: number, previousHeaderHash: s
 export async function archiveChannel(source: BlockSource, store: ArchiveStore, channel: string, options: ArchiveChannelOptions): Promise<ChannelArchiveResult> {
   const now = options.now ?? (() => new Date());
   const progress = options.progress ?? (() => undefined);
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 8;
   const checkpointEvery = options.checkpointEvery ?? 50;
   const recorded = await store.readManifest(channel);
   let manifest = recorded ?? emptyManifest(channel, { member: options.member, peer: source.peer }, now());
@@ -93,13 +93,13 @@ export async function archiveChannel(source: BlockSource, store: ArchiveStore, c
 
   progress(`${channel}: copying blocks ${manifest.height}..${liveHeight - 1} from ${source.peer}`);
   let sinceCheckpoint = 0;
-  for (let first = manifest.height; first < liveHeight; first += concurrency) {
-    const numbers = Array.from({ length: Math.min(concurrency, liveHeight - first) }, (_, offset) => first + offset);
-    const fetched = await Promise.all(numbers.map((number) => source.block(channel, number)));
-    const checked = numbers.map((number, index) => {
-      const bytes = fetched[index];
+  let number = manifest.height;
+  for await (const batch of batches(readBlocks(source, channel, manifest.height, liveHeight - 1, concurrency), concurrency)) {
+    const checked = batch.map((bytes) => {
       const block = decodeBlock(bytes);
-      return { number, bytes, block, sha256: sha256(bytes).toString('hex'), headerHash: hex(block.headerHash) };
+      const entry = { number, bytes, block, sha256: sha256(bytes).toString('hex'), headerHash: hex(block.headerHash) };
+      number += 1;
+      return entry;
     });
     let previous = manifest.lastHeaderHash;
     for (const entry of checked) {
@@ -121,8 +121,37 @@ export async function archiveChannel(source: BlockSource, store: ArchiveStore, c
       sinceCheckpoint = 0;
     }
   }
+  if (manifest.height < liveHeight) throw new OperationalError(`channel ${channel}: peer ${source.peer} sent blocks up to ${manifest.height - 1} of ${liveHeight - 1}; run the archive again`);
   await store.writeManifest(manifest);
   return { channel, archivedBefore, adopted: adoption.adopted, liveHeight, copied: manifest.height - archivedBefore - adoption.adopted, height: manifest.height, lastHeaderHash: manifest.lastHeaderHash, dryRun: false };
+}
+
+/**
+ * Blocks `from`..`to` of a channel in order: over one stream when the source has one, else
+ * `concurrency` single-block reads at a time.
+ */
+async function* readBlocks(source: BlockSource, channel: string, from: number, to: number, concurrency: number): AsyncGenerator<Uint8Array> {
+  if (source.blocks) {
+    yield* source.blocks(channel, from, to);
+    return;
+  }
+  for (let first = from; first <= to; first += concurrency) {
+    const numbers = Array.from({ length: Math.min(concurrency, to - first + 1) }, (_, offset) => first + offset);
+    yield* await Promise.all(numbers.map((number) => source.block(channel, number)));
+  }
+}
+
+/** Groups an ordered stream into arrays of `size` (the last one shorter). */
+async function* batches<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /** A block already in the bucket (another run got there first) must be the same block. */

@@ -12,6 +12,10 @@ import { CHANNEL_NAME_PATTERN } from './layout';
 import type { ShownBlock, ShownTransaction } from './show';
 import type { ChannelVerification } from './verify';
 
+const PEER_CLI = {
+  'peer-cli': { type: 'boolean', description: 'read blocks one at a time with `peer channel fetch` instead of one Deliver stream from the peer (slower; for a host where gRPC to the peer is not possible)' },
+} as const;
+
 const WHERE = {
   bucket: { type: 'string', placeholder: 'NAME', description: "an archive bucket to use instead of the member's (a copy handed to an auditor); needs no members/ files" },
   region: { type: 'string', placeholder: 'REGION', description: "region of --bucket (default: the member's, or AWS_REGION)" },
@@ -21,7 +25,7 @@ export const ARCHIVE_SPECS = {
   archive: {
     name: 'archive',
     summary: "Copies every block not yet archived, of every channel the member's peer has joined, from its own peer into its archive bucket.",
-    flags: { channel: { type: 'string', placeholder: 'NAME', description: 'only this channel' }, ...WHERE },
+    flags: { channel: { type: 'string', placeholder: 'NAME', description: 'only this channel' }, ...PEER_CLI, ...WHERE },
     examples: ['npm run archive -- --member bank', 'npm run archive -- --member bank --dry-run --json'],
   },
   verify: {
@@ -30,6 +34,7 @@ export const ARCHIVE_SPECS = {
     flags: {
       channel: { type: 'string', placeholder: 'NAME', description: 'only this channel (default: every archived channel)' },
       live: { type: 'boolean', description: "also check that the archive's last block is a block of the live chain (needs the peer CLI environment)" },
+      ...PEER_CLI,
       ...WHERE,
     },
     examples: ['npm run archive -- verify --member bank', 'npm run archive -- verify --member bank --channel royalties --live'],
@@ -58,6 +63,8 @@ export interface ArchiveInvocation {
   readonly tx?: string;
   readonly block?: number;
   readonly live: boolean;
+  /** Read blocks through `peer channel fetch` rather than the Deliver stream. */
+  readonly peerCli: boolean;
 }
 
 /** Usage text of one action, with the sub-command where npm needs it (`npm run archive -- verify --member ...`). */
@@ -89,6 +96,7 @@ export function parseArchiveArgs(argv: readonly string[]): ArchiveInvocation {
     tx: flags.tx as string | undefined,
     block: flags.block as number | undefined,
     live: flags.live === true,
+    peerCli: flags['peer-cli'] === true,
   };
   if (action === 'show' && !args.help) {
     if (channel === undefined) throw new UsageError(`${spec.name}: --channel NAME is required\n\n${archiveUsage(action)}`);

@@ -10,6 +10,7 @@ import { archiveMember } from './archiver';
 import { ARCHIVE_SPECS, archiveLocationOf, archiveUsage, parseArchiveArgs, renderArchived, renderBlock, renderTransaction, renderVerified } from './command';
 import { BROKEN_EXIT_CODE } from './layout';
 import { showBlock, showTransaction } from './show';
+import { DeliverBlockSource } from './deliver';
 import { PeerCliBlockSource, type BlockSource } from './source';
 import { S3ArchiveStore } from './store';
 import { verifyChannel } from './verify';
@@ -18,7 +19,7 @@ export interface ArchiveEnvironment {
   readonly io?: Io;
   /** Read for CONSORTIUM_DIR, AWS_*, FABRIC_BIN_DIR and the peer CLI variables. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
-  /** The member's peer. @default the peer CLI with `env` */
+  /** The member's peer. @default its Deliver service (one stream per range of blocks), or with --peer-cli the peer CLI, with `env` */
   readonly source?: BlockSource;
 }
 
@@ -44,7 +45,8 @@ export async function runArchiveCommand(argv: readonly string[], environment: Ar
   const out = new Reporter(io, invocation.args.json);
   const client = offchainS3Client(where.region, env);
   const store = new S3ArchiveStore(client, where.bucket, where.owner);
-  const peer = () => environment.source ?? new PeerCliBlockSource({ env });
+  let opened: BlockSource | undefined;
+  const peer = () => (opened ??= environment.source ?? (invocation.peerCli ? new PeerCliBlockSource({ env }) : new DeliverBlockSource({ env })));
   try {
     if (invocation.action === 'archive') {
       const results = await archiveMember(peer(), store, {
@@ -79,6 +81,7 @@ export async function runArchiveCommand(argv: readonly string[], environment: Ar
     renderTransaction(shown, out);
     return 0;
   } finally {
+    if (environment.source === undefined) opened?.close?.();
     client.destroy();
   }
 }

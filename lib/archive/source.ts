@@ -29,6 +29,10 @@ export interface BlockSource {
   height(channel: string): Promise<number>;
   /** Block `number` of a channel, as the peer's deliver service returns it (serialized common.Block). */
   block(channel: string, number: number): Promise<Uint8Array>;
+  /** Blocks `from`..`to` (inclusive), in order, as one stream; absent when the source reads block by block. */
+  blocks?(channel: string, from: number, to: number): AsyncIterable<Uint8Array>;
+  /** Releases connections; the source reconnects if used again. */
+  close?(): void;
 }
 
 export interface PeerCliOptions {

@@ -6,6 +6,7 @@
  * - `FabricNetwork`: one network's orderer, member CAs and peers as real processes; see network.ts.
  */
 export { FabricNotInstalledError, fabricBinaries, fabricHome, fabricPath, type FabricBinaries, type FabricDistribution } from './binaries';
+export { createChannelByHand, deployChaincodeByHand, fabricCli } from './channel';
 export { installFabric, type InstallOptions, type InstalledRelease } from './install';
 export {
   AMB_CONSORTIUM,

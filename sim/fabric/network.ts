@@ -59,6 +59,12 @@ export interface FabricNetworkOptions {
   readonly keepDir?: boolean;
   /** The TLS CA of every endpoint; one simulator shares one across its networks. @default a new one */
   readonly tlsCa?: CertificateAuthority;
+  /**
+   * Transactions the orderer puts in one block at most (BatchSize.MaxMessageCount); channels
+   * inherit it. 1 cuts a block per transaction at once, without the batch timeout: a quick way
+   * to a ledger of many blocks. @default 10
+   */
+  readonly maxMessageCount?: number;
 }
 
 /** A member's running CA and the MSPs the simulator holds for it. */
@@ -154,7 +160,7 @@ export class FabricNetwork {
 
     const [port, operationsPort] = await Promise.all([freePort(), freePort()]);
     const endpoint = `127.0.0.1:${port}`;
-    writeFileSync(join(ordererDir, 'configtx.yaml'), stringify(systemChannelConfigtx(join(ordererDir, 'org-msp'), port, tls.certFile)));
+    writeFileSync(join(ordererDir, 'configtx.yaml'), stringify(systemChannelConfigtx(join(ordererDir, 'org-msp'), port, tls.certFile, options.maxMessageCount ?? 10)));
     const genesis = join(ordererDir, 'genesis.block');
     await runTool(join(binaries.amb.bin, 'configtxgen'), ['-configPath', ordererDir, '-profile', 'AMBSystemChannel', '-channelID', SYSTEM_CHANNEL, '-outputBlock', genesis]);
 
@@ -539,7 +545,7 @@ export function memberOrganization(memberId: string, mspDir: string) {
  * timeout (new channels inherit it, so tests commit in well under a second) and an empty
  * `AWSSystemConsortium` that members join one by one.
  */
-function systemChannelConfigtx(ordererMspDir: string, port: number, tlsCertFile: string) {
+function systemChannelConfigtx(ordererMspDir: string, port: number, tlsCertFile: string, maxMessageCount: number) {
   const v2 = { V2_0: true };
   const ordererOrg = {
     Name: ORDERER_MSP_ID,
@@ -561,7 +567,7 @@ function systemChannelConfigtx(ordererMspDir: string, port: number, tlsCertFile:
           OrdererType: 'etcdraft',
           Addresses: [`127.0.0.1:${port}`],
           BatchTimeout: '250ms',
-          BatchSize: { MaxMessageCount: 10, AbsoluteMaxBytes: '99 MB', PreferredMaxBytes: '512 KB' },
+          BatchSize: { MaxMessageCount: maxMessageCount, AbsoluteMaxBytes: '99 MB', PreferredMaxBytes: '512 KB' },
           EtcdRaft: {
             Consenters: [{ Host: '127.0.0.1', Port: port, ClientTLSCert: tlsCertFile, ServerTLSCert: tlsCertFile }],
             Options: { TickInterval: '100ms', ElectionTick: 10, HeartbeatTick: 1, MaxInflightBlocks: 5, SnapshotIntervalSize: '16 MB' },
