@@ -1,6 +1,6 @@
 import type { Chaincode, Channel } from '../lib/config';
 import { planChaincode, type ChaincodeLedgerState } from '../lib/fabric/chaincode-plan';
-import { planChannel, type ChannelLedgerState } from '../lib/fabric/channel-plan';
+import { planChannel, type ChannelLedgerState, type ChannelStep, type ChannelUpdateSummary } from '../lib/fabric/channel-plan';
 import { channelConfigtx } from '../lib/fabric/configtx';
 import type { PeerEndpoint } from '../lib/fabric/directory';
 import { signaturePolicy } from '../lib/fabric/policies';
@@ -12,11 +12,13 @@ const FILM_PEERS: PeerEndpoint[] = [
   { member: 'filmmaker', name: 'peer1', nodeId: 'nd-F1', endpoint: 'nd-f1.m-film.n-1.managedblockchain.us-east-1.amazonaws.com:30003' },
   { member: 'filmmaker', name: 'peer2', nodeId: 'nd-F2', endpoint: 'nd-f2.m-film.n-1.managedblockchain.us-east-1.amazonaws.com:30006' },
 ];
-const EMPTY: ChannelLedgerState = { exists: false, readable: false, orgs: [], anchorPeers: {}, joined: [] };
+const UNREAD = { sequence: 0, adminsRule: null, versions: {} } as const;
+const EMPTY: ChannelLedgerState = { exists: false, readable: false, orgs: [], anchorPeers: {}, joined: [], ...UNREAD };
+const MSP_IDS = { filmmaker: 'm-FILM', bank: 'm-BANK', 'ott-vendor-1': 'm-OTT1', 'ott-vendor-2': 'm-OTT2' };
 const kinds = (steps: readonly { kind: string }[]) => steps.map((step) => step.kind);
 
 describe('planChannel', () => {
-  const plan = (state: ChannelLedgerState, member = 'filmmaker', mspId = 'm-FILM', channel = ROYALTIES) => planChannel({ channel, member, mspId, peers: member === 'filmmaker' ? FILM_PEERS : [], state });
+  const plan = (state: ChannelLedgerState, member = 'filmmaker', mspId = 'm-FILM', channel = ROYALTIES) => planChannel({ channel, member, mspId, peers: member === 'filmmaker' ? FILM_PEERS : [], state, mspIds: MSP_IDS });
 
   test('on an empty ledger the creator creates, joins every peer and sets its anchor peer', () => {
     const steps = plan(EMPTY);
@@ -29,22 +31,124 @@ describe('planChannel', () => {
   });
 
   test('a channel that matches the YAML needs nothing', () => {
-    const done: ChannelLedgerState = { exists: true, readable: true, orgs: ['m-BANK', 'm-FILM'], anchorPeers: { 'm-FILM': [{ host: FILM_PEERS[0].endpoint.split(':')[0], port: 30003 }] }, joined: ['nd-F1', 'nd-F2'] };
+    const done: ChannelLedgerState = { exists: true, readable: true, orgs: ['m-BANK', 'm-FILM'], anchorPeers: { 'm-FILM': [{ host: FILM_PEERS[0].endpoint.split(':')[0], port: 30003 }] }, joined: ['nd-F1', 'nd-F2'], ...UNREAD };
     expect(plan(done)).toEqual([]);
   });
 
   test('after a kill half way, only what is missing: the second join and the anchor', () => {
-    expect(kinds(plan({ exists: true, readable: true, orgs: ['m-FILM', 'm-BANK'], anchorPeers: {}, joined: ['nd-F1'] }))).toEqual(['join', 'anchor']);
+    expect(kinds(plan({ exists: true, readable: true, orgs: ['m-FILM', 'm-BANK'], anchorPeers: {}, joined: ['nd-F1'], ...UNREAD }))).toEqual(['join', 'anchor']);
   });
 
   test('a changed anchor peer in the YAML moves the anchor', () => {
-    const state: ChannelLedgerState = { exists: true, readable: true, orgs: ['m-FILM'], anchorPeers: { 'm-FILM': [{ host: 'nd-f1.m-film.n-1.managedblockchain.us-east-1.amazonaws.com', port: 30003 }] }, joined: ['nd-F1', 'nd-F2'] };
+    const state: ChannelLedgerState = { exists: true, readable: true, orgs: ['m-FILM', 'm-BANK'], anchorPeers: { 'm-FILM': [{ host: 'nd-f1.m-film.n-1.managedblockchain.us-east-1.amazonaws.com', port: 30003 }] }, joined: ['nd-F1', 'nd-F2'], ...UNREAD };
     const steps = plan(state, 'filmmaker', 'm-FILM', { ...ROYALTIES, anchorPeers: { ...ROYALTIES.anchorPeers, filmmaker: 'peer2' } });
     expect(steps).toEqual([expect.objectContaining({ kind: 'anchor', anchors: [FILM_PEERS[1].endpoint] })]);
   });
 
   test('a member the channel does not hold yet waits for the majority-signed update', () => {
-    expect(kinds(plan({ exists: true, readable: false, orgs: [], anchorPeers: {}, joined: [] }))).toEqual(['wait']);
+    expect(kinds(plan({ exists: true, readable: false, orgs: [], anchorPeers: {}, joined: [], ...UNREAD }))).toEqual(['wait']);
+  });
+});
+
+describe('planChannel: adding and removing members by a majority-signed config update', () => {
+  const PLAYS: Channel = { name: 'plays', members: ['filmmaker', 'ott-vendor-1', 'ott-vendor-2'], creator: 'filmmaker', anchorPeers: {}, policies: MAJORITY };
+  const VERSIONS = { 'g:/Channel': 0, 'g:/Channel/Application': 1, 'p:/Channel/Application/Admins': 0 };
+  const ON_CHANNEL: ChannelLedgerState = { exists: true, readable: true, orgs: ['m-FILM', 'm-OTT1'], anchorPeers: {}, joined: [], sequence: 4, adminsRule: 'MAJORITY', versions: VERSIONS };
+  const UPDATE: ChannelUpdateSummary = { name: 'seq4-add-ott-vendor-2', baseSequence: 4, add: ['m-OTT2'], remove: [], readSet: { 'g:/Channel': 0, 'g:/Channel/Application': 1 }, signedBy: [], required: 2, signers: ['m-FILM', 'm-OTT1'] };
+  const plan = (member: string, state: ChannelLedgerState, updates: ChannelUpdateSummary[] = [], channel = PLAYS, publishedMsp = Object.keys(MSP_IDS)) =>
+    planChannel({ channel, member, mspId: MSP_IDS[member as keyof typeof MSP_IDS], peers: [], state, mspIds: MSP_IDS, updates, publishedMsp });
+  const shown = (steps: readonly ChannelStep[]) => steps.map((step) => `${step.kind} ${'update' in step ? step.update : ''}`.trim());
+
+  test('a member on the channel computes the update the YAML asks for, signs it, and waits for the other of 2 (MAJORITY of 2 is both)', () => {
+    const steps = plan('filmmaker', ON_CHANNEL);
+    expect(shown(steps)).toEqual(['compute seq4-add-ott-vendor-2', 'sign seq4-add-ott-vendor-2', 'wait seq4-add-ott-vendor-2']);
+    expect(steps[0]).toMatchObject({ add: ['m-OTT2'], remove: [] });
+    expect(steps[2].reason).toBe('1 of the 2 organisations of plays signed (filmmaker); MAJORITY Admins needs 2: still to sign, 1 of ott-vendor-1 (npm run channel -- --member M)');
+  });
+
+  test('the member whose signature completes the majority signs and submits', () => {
+    expect(shown(plan('ott-vendor-1', ON_CHANNEL, [{ ...UPDATE, signedBy: ['m-FILM'] }]))).toEqual(['sign seq4-add-ott-vendor-2', 'submit seq4-add-ott-vendor-2']);
+  });
+
+  test('a member that signed already, run again, changes nothing and still names who must sign', () => {
+    const steps = plan('filmmaker', ON_CHANNEL, [{ ...UPDATE, signedBy: ['m-FILM'] }]);
+    expect(shown(steps)).toEqual(['wait seq4-add-ott-vendor-2']);
+    expect(steps[0].reason).toMatch(/still to sign, 1 of ott-vendor-1/);
+  });
+
+  test('with a majority signed, any member of the channel that runs submits', () => {
+    expect(shown(plan('filmmaker', ON_CHANNEL, [{ ...UPDATE, signedBy: ['m-FILM', 'm-OTT1'] }]))).toEqual(['submit seq4-add-ott-vendor-2']);
+  });
+
+  test('MAJORITY of 3 is 2; ANY of 3 is 1 (read from the channel config, not the YAML)', () => {
+    const three = { ...ON_CHANNEL, orgs: ['m-BANK', 'm-FILM', 'm-OTT1'] };
+    const channel = { ...PLAYS, members: ['filmmaker', 'bank', 'ott-vendor-1', 'ott-vendor-2'] };
+    expect(shown(plan('filmmaker', three, [], channel))).toEqual(['compute seq4-add-ott-vendor-2', 'sign seq4-add-ott-vendor-2', 'wait seq4-add-ott-vendor-2']);
+    expect(shown(plan('filmmaker', three, [{ ...UPDATE, signedBy: ['m-BANK'] }], channel))).toEqual(['sign seq4-add-ott-vendor-2', 'submit seq4-add-ott-vendor-2']);
+    expect(shown(plan('filmmaker', { ...three, adminsRule: 'ANY' }, [], channel))).toEqual(['compute seq4-add-ott-vendor-2', 'sign seq4-add-ott-vendor-2', 'submit seq4-add-ott-vendor-2']);
+  });
+
+  test('a signature by an organisation that is not on the channel does not count', () => {
+    expect(shown(plan('filmmaker', ON_CHANNEL, [{ ...UPDATE, signedBy: ['m-OTT2'] }]))).toEqual(['sign seq4-add-ott-vendor-2', 'wait seq4-add-ott-vendor-2']);
+  });
+
+  test('the member being added waits, naming who still has to sign, or who submits', () => {
+    const outside: ChannelLedgerState = { exists: true, readable: false, orgs: [], anchorPeers: {}, joined: [], ...UNREAD };
+    expect(plan('ott-vendor-2', outside)).toEqual([{ kind: 'wait', channel: 'plays', reason: 'ott-vendor-2 (m-OTT2) is not an organisation of plays yet; one of its organisations computes and signs the update that adds it (npm run channel -- --member M, M one of filmmaker, ott-vendor-1)' }]);
+    expect(plan('ott-vendor-2', outside, [{ ...UPDATE, signedBy: ['m-FILM'] }])[0].reason).toBe(
+      'ott-vendor-2 (m-OTT2) is not an organisation of plays yet; seq4-add-ott-vendor-2 has 1 of the 2 signatures it needs: still to sign, 1 of ott-vendor-1 (npm run channel -- --member M)',
+    );
+    expect(plan('ott-vendor-2', outside, [{ ...UPDATE, signedBy: ['m-FILM', 'm-OTT1'] }])[0].reason).toMatch(/has the 2 signatures it needs: any of filmmaker, ott-vendor-1 submits it/);
+    expect(plan('ott-vendor-2', outside, [], PLAYS, ['filmmaker', 'ott-vendor-1'])[0].reason).toMatch(/publish its MSP first \(npm run msp -- --member ott-vendor-2/);
+  });
+
+  test('an added member whose MSP is not in git: the channel waits for it instead of computing', () => {
+    const steps = plan('filmmaker', ON_CHANNEL, [], PLAYS, ['filmmaker', 'ott-vendor-1']);
+    expect(shown(steps)).toEqual(['wait']);
+    expect(steps[0].reason).toBe('adds ott-vendor-2 needs ott-vendor-2\'s MSP in git: npm run msp -- --member ott-vendor-2, then commit members/msp/');
+  });
+
+  test('once applied (the new org is on the channel), the update is done: nothing to do, the added member joins', () => {
+    const applied = { ...ON_CHANNEL, orgs: ['m-FILM', 'm-OTT1', 'm-OTT2'], sequence: 5, versions: { ...VERSIONS, 'g:/Channel/Application': 2 } };
+    expect(plan('filmmaker', applied, [{ ...UPDATE, signedBy: ['m-FILM', 'm-OTT1'] }])).toEqual([]);
+    expect(kinds(planChannel({ channel: { ...PLAYS, anchorPeers: { 'ott-vendor-2': 'peer1' } }, member: 'ott-vendor-2', mspId: 'm-OTT2', peers: [{ member: 'ott-vendor-2', name: 'peer1', nodeId: 'nd-O2', endpoint: 'o2:7051' }], state: applied, mspIds: MSP_IDS, updates: [], publishedMsp: Object.keys(MSP_IDS) }))).toEqual(['join', 'anchor']);
+  });
+
+  test('a stale update (its read set moved on) is reported with what to do, and a fresh one is computed', () => {
+    const moved = { ...ON_CHANNEL, sequence: 6, versions: { ...VERSIONS, 'g:/Channel/Application': 2 } };
+    const steps = plan('filmmaker', moved, [{ ...UPDATE, signedBy: ['m-FILM'] }]);
+    expect(shown(steps)).toEqual(['stale seq4-add-ott-vendor-2', 'compute seq6-add-ott-vendor-2', 'sign seq6-add-ott-vendor-2', 'wait seq6-add-ott-vendor-2']);
+    expect(steps[0].reason).toBe(
+      'computed at config sequence 4, but plays has changed since (/Channel/Application is at version 2, the update was computed at 1), so its signatures can no longer be used; seq6-add-ott-vendor-2 replaces it: delete channels/plays/updates/seq4-add-ott-vendor-2/',
+    );
+  });
+
+  test('an update made at an older sequence still counts while its read set is current (an anchor peer moved meanwhile)', () => {
+    expect(shown(plan('ott-vendor-1', { ...ON_CHANNEL, sequence: 5 }, [{ ...UPDATE, signedBy: ['m-FILM'] }]))).toEqual(['sign seq4-add-ott-vendor-2', 'submit seq4-add-ott-vendor-2']);
+  });
+
+  test('removal works the same way: the YAML drops a member, the update removes its org', () => {
+    const three = { ...ON_CHANNEL, orgs: ['m-FILM', 'm-OTT1', 'm-OTT2'], sequence: 7 };
+    const channel = { ...PLAYS, members: ['filmmaker', 'ott-vendor-1'] };
+    const steps = plan('filmmaker', three, [], channel);
+    expect(shown(steps)).toEqual(['compute seq7-remove-ott-vendor-2', 'sign seq7-remove-ott-vendor-2', 'wait seq7-remove-ott-vendor-2']);
+    expect(steps[0]).toMatchObject({ add: [], remove: ['m-OTT2'] });
+    expect(steps[2].reason).toBe('1 of the 3 organisations of plays signed (filmmaker); MAJORITY Admins needs 2: still to sign, 1 of ott-vendor-1, ott-vendor-2 (npm run channel -- --member M)');
+  });
+
+  test('a member the YAML drops signs its own removal while it is still on the channel (MAJORITY of 2 needs it), and nothing once removed', () => {
+    const royalties = { ...ROYALTIES, members: ['filmmaker'] };
+    const removal: ChannelUpdateSummary = { ...UPDATE, name: 'seq4-remove-bank', add: [], remove: ['m-BANK'], signedBy: ['m-FILM'], signers: ['m-BANK', 'm-FILM'] };
+    const both = { ...ON_CHANNEL, orgs: ['m-BANK', 'm-FILM'] };
+    expect(shown(plan('bank', both, [removal], royalties))).toEqual(['sign seq4-remove-bank', 'submit seq4-remove-bank']);
+    expect(plan('bank', { ...both, readable: false, orgs: [] }, [removal], royalties)).toEqual([]);
+  });
+
+  test('an update the YAML no longer asks for is reported obsolete while it could still be submitted; silent once it cannot', () => {
+    const steps = plan('filmmaker', ON_CHANNEL, [{ ...UPDATE, signedBy: ['m-FILM'] }], { ...PLAYS, members: ['filmmaker', 'ott-vendor-1'] });
+    expect(shown(steps)).toEqual(['obsolete seq4-add-ott-vendor-2']);
+    expect(steps[0].reason).toMatch(/the YAML no longer asks for what it does \(adds ott-vendor-2\); delete channels\/plays\/updates\/seq4-add-ott-vendor-2\//);
+    expect(plan('filmmaker', { ...ON_CHANNEL, versions: { ...VERSIONS, 'g:/Channel/Application': 3 } }, [UPDATE], { ...PLAYS, members: ['filmmaker', 'ott-vendor-1'] })).toEqual([]);
   });
 });
 

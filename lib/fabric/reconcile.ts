@@ -10,8 +10,9 @@ import { readYamlValue, recordInYamlFile } from '../config/record';
 import { CONSORTIUM_FILE } from '../config/load';
 import { OperationalError } from '../errors';
 import { planChaincode, type ChaincodeLedgerState } from './chaincode-plan';
-import { planChannel, type ChannelLedgerState } from './channel-plan';
-import { channelCreateFiles } from './configtx';
+import { planChannel, WAITING_STEPS, type ChannelLedgerState, type ChannelStep } from './channel-plan';
+import { assembleSigned, readChannelUpdate, readChannelUpdates, recordChannelUpdate, recordSignature, signatureFromSigned, updatesFolder, type RecordedUpdate } from './channel-update';
+import { channelCreateFiles, mspPublished, orgDefinitionFiles } from './configtx';
 import type { LedgerDirectory, PeerEndpoint } from './directory';
 import { buildChaincodePackage } from './package';
 import { required, signaturePolicy } from './policies';
@@ -43,31 +44,133 @@ function peersParam(peers: readonly PeerEndpoint[]): string {
   return peers.map((peer) => `${peer.nodeId}=${peer.endpoint}`).join(' ');
 }
 
-export async function reconcileChannels(options: ReconcileOptions): Promise<StepReport[]> {
+export async function reconcileChannels(options: ReconcileOptions & { readonly repositoryRoot: string }): Promise<StepReport[]> {
   const { consortium, member, directory, transport } = options;
   const reports: StepReport[] = [];
   const mspId = directory.mspId(member.name);
   const peers = await directory.peers(member.name);
-  for (const channel of consortium.channels.filter((candidate) => candidate.members.includes(member.name))) {
+  for (const channel of consortium.channels) {
+    const updates = readChannelUpdates(options.repositoryRoot, channel.name);
+    const removesMe = updates.some((update) => update.summary.remove.includes(mspId));
+    if (!channel.members.includes(member.name) && !removesMe) continue;
     options.progress?.(`reading channel ${channel.name} (${transport.description})`);
     const state = await transport.run<ChannelLedgerState>({ step: 'channel-state', params: { CHANNEL: channel.name, PEERS: peersParam(peers) } });
-    const steps = planChannel({ channel, member: member.name, mspId, peers, state });
-    reports.push(
-      ...(await perform(options, channel.name, steps, (step) => (step.kind === 'join' ? `${step.peer.name} (${step.peer.nodeId})` : step.kind === 'anchor' ? step.anchors.join(' ') : channel.name), (step) =>
-        runChannelStep(options, channel, step.kind as 'create' | 'join' | 'anchor', step.kind === 'join' ? step.peer.endpoint : step.kind === 'anchor' ? step.anchors.join(' ') : ''),
-      )),
-    );
+    const mspIds = knownMspIds(consortium, directory, channel);
+    const publishedMsp = consortium.members.map((candidate) => candidate.name).filter((name) => mspPublished(consortium, name));
+    const input = { channel, member: member.name, mspId, peers, state, mspIds, updates: updates.map((update) => update.summary), publishedMsp };
+    const steps = planChannel(input);
+    const own = steps.filter((step) => OWN_STEPS.has(step.kind));
+    reports.push(...(await perform(options, channel.name, own, channelTarget, (step) => runChannelStep({ ...options, channel, state, mspIds, mspId }, step))));
+    // The member's own config updates (creation, a first anchor peer) move the versions an
+    // organisations update reads: plan that part again from the config as it is now.
+    const moved = !options.dryRun && own.some((step) => step.kind !== 'join');
+    const now = moved ? await transport.run<ChannelLedgerState>({ step: 'channel-state', params: { CHANNEL: channel.name, PEERS: peersParam(peers) } }) : state;
+    const rest = (moved ? planChannel({ ...input, state: now }) : steps).filter((step) => !OWN_STEPS.has(step.kind));
+    reports.push(...(await perform(options, channel.name, rest, channelTarget, (step) => runChannelStep({ ...options, channel, state: now, mspIds, mspId }, step))));
   }
   return reports;
 }
 
-/** Runs one channel step; true when it changed the ledger. */
-async function runChannelStep({ consortium, directory, transport }: ReconcileOptions, channel: Channel, kind: 'create' | 'join' | 'anchor', target: string): Promise<boolean> {
-  if (kind === 'create') {
-    return (await transport.run<{ created: boolean }>({ step: 'channel-create', params: { CHANNEL: channel.name }, files: channelCreateFiles(consortium, channel, (name) => directory.mspId(name)) })).created;
+/** The steps that change only the acting member's part of a channel. */
+const OWN_STEPS: ReadonlySet<ChannelStep['kind']> = new Set(['create', 'join', 'anchor']);
+
+/** MSP id by member name: the channel's members (their member ids must be recorded) and every other member whose id is. */
+function knownMspIds(consortium: Consortium, directory: LedgerDirectory, channel: Channel): Record<string, string> {
+  const names = consortium.members.filter((candidate) => channel.members.includes(candidate.name) || candidate.memberId !== undefined).map((candidate) => candidate.name);
+  return Object.fromEntries(names.map((name) => [name, directory.mspId(name)]));
+}
+
+function channelTarget(step: ChannelStep): string {
+  if (step.kind === 'join') return `${step.peer.name} (${step.peer.nodeId})`;
+  if (step.kind === 'anchor') return step.anchors.join(' ');
+  if ('update' in step && step.update !== undefined) return `updates/${step.update}`;
+  return step.channel;
+}
+
+interface ChannelStepContext extends ReconcileOptions {
+  readonly repositoryRoot: string;
+  readonly channel: Channel;
+  readonly state: ChannelLedgerState;
+  readonly mspIds: Readonly<Record<string, string>>;
+  readonly mspId: string;
+}
+
+/** Runs one channel step; true when it changed the ledger (or git, for compute and sign). */
+async function runChannelStep(context: ChannelStepContext, step: ChannelStep): Promise<boolean> {
+  const { consortium, directory, transport, channel } = context;
+  const params = { CHANNEL: channel.name };
+  switch (step.kind) {
+    case 'create':
+      return (await transport.run<{ created: boolean }>({ step: 'channel-create', params, files: channelCreateFiles(consortium, channel, (name) => directory.mspId(name)) })).created;
+    case 'join':
+      return (await transport.run<{ joined: boolean }>({ step: 'channel-join', params: { ...params, PEER_ADDRESS: step.peer.endpoint } })).joined;
+    case 'anchor':
+      return (await transport.run<{ updated: boolean }>({ step: 'channel-anchor', params: { ...params, ANCHORS: step.anchors.join(' ') } })).updated;
+    case 'compute':
+      return computeUpdate(context, step);
+    case 'sign':
+      return signUpdate(context, step.update);
+    case 'submit':
+      return submitUpdate(context, step.update);
+    default:
+      throw new OperationalError(`${channel.name}: no runner for step ${step.kind}`);
   }
-  if (kind === 'join') return (await transport.run<{ joined: boolean }>({ step: 'channel-join', params: { CHANNEL: channel.name, PEER_ADDRESS: target } })).joined;
-  return (await transport.run<{ updated: boolean }>({ step: 'channel-anchor', params: { CHANNEL: channel.name, ANCHORS: target } })).updated;
+}
+
+/** Computes the update on the member's Fabric client and records it in git. */
+async function computeUpdate(context: ChannelStepContext, step: Extract<ChannelStep, { kind: 'compute' }>): Promise<boolean> {
+  const { consortium, transport, channel, state, mspIds, member, repositoryRoot } = context;
+  const nameOf = (id: string) => Object.keys(mspIds).find((name) => mspIds[name] === id) ?? id;
+  const added = step.add.map(nameOf);
+  const result = await transport.run<{ sequence: number; envelope: string; update: unknown }>({
+    step: 'channel-update-compute',
+    params: { CHANNEL: channel.name, ADD: step.add.join(' '), REMOVE: step.remove.join(' ') },
+    files: orgDefinitionFiles(consortium, added, (name) => mspIds[name]),
+  });
+  if (result.sequence !== state.sequence) throw new OperationalError(`${channel.name}'s config moved from sequence ${state.sequence} to ${result.sequence} while the update was computed; run npm run channel again`);
+  const rule = state.adminsRule ?? channel.policies.admins;
+  const ref = (id: string) => ({ member: nameOf(id), mspId: id });
+  recordChannelUpdate(repositoryRoot, step.update, {
+    channel: channel.name,
+    baseSequence: result.sequence,
+    add: step.add.map(ref),
+    remove: step.remove.map(ref),
+    computedBy: member.name,
+    policy: `${rule} Admins`,
+    required: required(rule, state.orgs.length),
+    signers: state.orgs.map(ref),
+  }, Buffer.from(result.envelope, 'base64'), result.update);
+  return true;
+}
+
+function recordedUpdate({ repositoryRoot, channel }: ChannelStepContext, name: string): RecordedUpdate {
+  return readChannelUpdate(join(updatesFolder(repositoryRoot, channel.name), name));
+}
+
+/** Signs the update with the acting member's admin (on its own client) and records the signature in git. */
+async function signUpdate(context: ChannelStepContext, name: string): Promise<boolean> {
+  const update = recordedUpdate(context, name);
+  if (update.signatures.has(context.mspId)) return false;
+  const { envelope } = await context.transport.run<{ envelope: string }>({ step: 'channel-update-sign', params: { CHANNEL: context.channel.name }, files: { 'envelope.pb': update.envelope } });
+  recordSignature(update, signatureFromSigned(Buffer.from(envelope, 'base64'), context.member.name, context.mspId));
+  return true;
+}
+
+/**
+ * Submits the update with every recorded signature of the channel's organisations. Refused as
+ * stale by the orderer: unchanged when the ledger already shows the change (another member
+ * submitted it first), else an OperationalError saying to recompute.
+ */
+async function submitUpdate(context: ChannelStepContext, name: string): Promise<boolean> {
+  const { transport, channel, state } = context;
+  const update = recordedUpdate(context, name);
+  const signers = [...update.signatures.keys()].filter((id) => state.orgs.includes(id));
+  const result = await transport.run<{ submitted: boolean }>({ step: 'channel-update-submit', params: { CHANNEL: channel.name, SEQUENCE: String(state.sequence) }, files: { 'signed.pb': assembleSigned(update, signers) } });
+  if (result.submitted) return true;
+  const now = await transport.run<ChannelLedgerState>({ step: 'channel-state', params: { CHANNEL: channel.name, PEERS: '' } });
+  const { add, remove } = update.summary;
+  if (add.every((id) => now.orgs.includes(id)) && remove.every((id) => !now.orgs.includes(id))) return false;
+  throw new OperationalError(`${channel.name} changed since ${name} was computed (config sequence ${update.summary.baseSequence}, now ${now.sequence}), so the orderer refused it; delete ${update.folder}/ and run npm run channel again to compute a fresh update, then collect the signatures again`);
 }
 
 /**
@@ -84,7 +187,7 @@ async function perform<Step extends { readonly kind: string; readonly reason: st
   const reports: StepReport[] = [];
   for (const step of steps) {
     const report = { subject, step: step.kind, target: targetOf(step), reason: step.reason };
-    if (step.kind === 'wait') reports.push({ ...report, outcome: 'waiting' });
+    if (WAITING_STEPS.has(step.kind as ChannelStep['kind'])) reports.push({ ...report, outcome: 'waiting' });
     else if (dryRun) reports.push({ ...report, outcome: 'would-do' });
     else {
       progress?.(`${step.kind} ${report.target} (${subject})`);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Submits a channel config update carrying the collected signatures (peer channel update adds
+# the submitter's own), then waits until the channel's config has moved past SEQUENCE.
+# Parameters: CHANNEL; SEQUENCE (the config sequence the update applies to).
+# Bundle: signed.pb. Result: {"submitted": true, "sequence": number} or {"submitted": false}
+# when the orderer refuses it because the config moved on (its read set is stale).
+# shellcheck source=common.sh
+. "$(dirname "$0")/common.sh"
+: "${CHANNEL:?}" "${SEQUENCE:?}"
+if ! peer channel update -c "$CHANNEL" -f "$WORK/signed.pb" "${orderer_args[@]}" 2>"$WORK/update.log"; then
+  if grep -q 'be at version' "$WORK/update.log"; then result '{"submitted": false}'; exit 0; fi
+  cat "$WORK/update.log" >&2
+  exit 1
+fi
+for _ in $(seq 1 120); do
+  fetch_config "$CHANNEL" "$WORK/after.json" >/dev/null
+  sequence=$(jq -r '.sequence // "0"' "$WORK/after.json")
+  if [ "$sequence" -gt "$SEQUENCE" ]; then result "{\"submitted\": true, \"sequence\": $sequence}"; exit 0; fi
+  sleep 0.5
+done
+echo "the orderer accepted the update, but $CHANNEL's config is still at sequence $SEQUENCE after 60 s; run npm run channel again to see whether it was applied" >&2
+exit 1
