@@ -24,7 +24,7 @@ import { createAmbClient, type RetryPolicy } from '../lib/amb-client';
 import { parseArgs, usage, type CommandSpec } from '../lib/args';
 import { runMain } from '../lib/cli';
 import { executeCommand, type Command } from '../lib/command';
-import { consortiumDir, loadConsortium, type Consortium, type Member } from '../lib/config';
+import { CONSORTIUM_FILE, consortiumDir, loadConsortium, type Consortium, type Member } from '../lib/config';
 import { recordInYamlFile } from '../lib/config/record';
 import { OperationalError, UsageError } from '../lib/errors';
 import { actionKeysOf, actionsOfDescription } from '../lib/governance/actions';
@@ -336,6 +336,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
         await step(name, 'chaincode --local', async () => describeSteps(await run(chaincodeCommand(wiring), name, ['--local'])));
       }
     }
+    await addToChannel(wiring, problems);
     await step('operator', 'check: channel --local again for every member', async () => {
       for (const name of creatorsFirst()) {
         const again = await run(channelCommand(wiring), name, ['--local']);
@@ -344,6 +345,32 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       return problems.length === 0 ? 'nothing left to do on any channel' : `${problems.length} problem(s)`;
     });
     return rehearseDocument(wiring, problems);
+  }
+
+  /**
+   * A member on no channel yet (the sample's ott-vendor-2) added to an existing channel (one
+   * without chaincode when there is one: plays) by a config update a majority of the channel's
+   * organisations sign, collected under channels/<channel>/updates/: it publishes its MSP, the
+   * operator lists it in the channel, each current member runs channel (the one completing the
+   * majority submits), then the new member joins its peers and sets its anchor peer.
+   */
+  async function addToChannel(wiring: LedgerWiring, problems: string[]): Promise<void> {
+    const joiner = load().members.find((member) => !member.removed && member.memberId && !load().channels.some((channel) => channel.members.includes(member.name)));
+    const channels = load().channels;
+    const target = channels.find((channel) => !load().chaincodes.some((chaincode) => chaincode.channel === channel.name)) ?? channels[0];
+    if (!joiner) return;
+    const current = [...new Set([target.creator, ...target.members])];
+    await step(joiner.name, 'msp --local', async () => describeMsp(await run(mspCommand(wiring), joiner.name, ['--local'])));
+    await step('operator', `add ${joiner.name} to ${target.name}`, async () => {
+      recordInYamlFile(join(workspace, CONSORTIUM_FILE), [{ path: ['channels', channels.indexOf(target), 'members'], value: [...target.members, joiner.name] }]);
+      return `${join(workspace, CONSORTIUM_FILE)}: channels[${channels.indexOf(target)}].members: ${[...target.members, joiner.name].join(', ')}`;
+    });
+    for (const name of current) await step(name, 'channel --local', async () => describeSteps(await run(channelCommand(wiring), name, ['--local'])));
+    await step(joiner.name, 'channel --local', async () => {
+      const result = await run(channelCommand(wiring), joiner.name, ['--local']);
+      if (!result.steps.some((entry) => entry.subject === target.name && entry.step === 'join' && entry.outcome === 'done')) problems.push(`ledger: ${joiner.name} did not join ${target.name} after the update: ${describeSteps(result)}`);
+      return describeSteps(result);
+    });
   }
 
   /** A document in the owner's bucket, anchored, verified from the ledger, then tampered with and caught. */
