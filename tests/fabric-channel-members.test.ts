@@ -6,7 +6,7 @@
  * MAJORITY of 2; the first update goes stale under ott-vendor-1's first anchor peer and is
  * recomputed), and later drops it again (2 of the 3 orgs sign).
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { executeCommand, type CommandContext } from '../lib/command';
@@ -56,7 +56,7 @@ describe('a member added to and removed from an existing channel by a majority-s
   const setPlays = (members: string) => fixture.edit('consortium.yaml', /  - name: plays\n    members: \[[^\]]*\]\n/, `  - name: plays\n    members: [${members}]\n`);
   const updateFolder = (name: string) => join(dirname(fixture.dir), 'channels', 'plays', 'updates', name);
   const peerRecord = (node: string, zone: string) => `  peers:\n    - name: peer1\n      nodeId: ${node}\n      instanceType: bc.t3.small\n      availabilityZone: ${zone}\n`;
-  const orgsOnPlays = async () => JSON.parse(await new LocalTransport(fabric.peerCliEnv(FILMMAKER)).run<{ orgs: string[] }>({ step: 'channel-state', params: { CHANNEL: 'plays' } }).then((state) => JSON.stringify(state.orgs)));
+  const orgsOnPlays = async () => (await new LocalTransport(fabric.peerCliEnv(FILMMAKER)).run<{ orgs: string[] }>({ step: 'channel-state', params: { CHANNEL: 'plays' } })).orgs;
 
   beforeAll(async () => {
     requireTool('jq');
@@ -161,6 +161,11 @@ describe('a member added to and removed from an existing channel by a majority-s
     expect(remove).toMatch(/^seq\d+-remove-ott-vendor-2$/);
     expect(steps(first)).toEqual([`plays compute updates/${remove} done`, `plays sign updates/${remove} done`, `plays wait updates/${remove} waiting`]);
     expect(first.steps[2].reason).toBe('1 of the 3 organisations of plays signed (filmmaker); MAJORITY Admins needs 2: still to sign, 1 of ott-vendor-1, ott-vendor-2 (npm run channel -- --member M)');
+    // A signature file that is not ott-vendor-1's admin signing this update is refused (exit 2), naming the file.
+    const forged = join(updateFolder(remove), 'signatures', 'ott-vendor-1.json');
+    writeFileSync(forged, JSON.stringify({ ...JSON.parse(readFileSync(join(updateFolder(remove), 'signatures', 'filmmaker.json'), 'utf8')), member: 'ott-vendor-1', mspId: OTT1 }));
+    await expect(run('ott-vendor-1')).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining(`${forged}: signed by an identity of ${FILMMAKER}, not ${OTT1}`) });
+    rmSync(forged);
     expect(steps(await run('ott-vendor-1'))).toEqual([`plays sign updates/${remove} done`, `plays submit updates/${remove} done`]);
     expect(await orgsOnPlays()).toEqual([FILMMAKER, OTT1].sort());
     await expect(fabricCli(fabric.peerCliEnv(OTT2), 'peer', ['channel', 'fetch', 'config', join(dirname(fixture.dir), 'config.block'), '-c', 'plays', '-o', fabric.ordererEndpoint, '--tls', '--cafile', fabric.tlsCaCertFile])).rejects.toThrow(/FORBIDDEN/);

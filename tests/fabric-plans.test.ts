@@ -5,6 +5,10 @@ import { channelConfigtx } from '../lib/fabric/configtx';
 import type { PeerEndpoint } from '../lib/fabric/directory';
 import { signaturePolicy } from '../lib/fabric/policies';
 import { parse } from 'yaml';
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { STEPS_DIR } from '../lib/fabric/transport';
+import { requireTool } from './helpers/tools';
 
 const MAJORITY = { admins: 'MAJORITY', lifecycleEndorsement: 'MAJORITY', endorsement: 'MAJORITY' } as const;
 const ROYALTIES: Channel = { name: 'royalties', members: ['filmmaker', 'bank'], creator: 'filmmaker', anchorPeers: { filmmaker: 'peer1', bank: 'peer1' }, policies: MAJORITY };
@@ -144,6 +148,11 @@ describe('planChannel: adding and removing members by a majority-signed config u
     expect(plan('bank', { ...both, readable: false, orgs: [] }, [removal], royalties)).toEqual([]);
   });
 
+  test("a listed member whose member id is not recorded yet: the channel waits for npm run sync", () => {
+    const steps = planChannel({ channel: PLAYS, member: 'filmmaker', mspId: 'm-FILM', peers: [], state: ON_CHANNEL, mspIds: { filmmaker: 'm-FILM', 'ott-vendor-1': 'm-OTT1' }, updates: [] });
+    expect(steps).toEqual([{ kind: 'wait', channel: 'plays', reason: 'the member id of ott-vendor-2 is not recorded yet: npm run sync -- --member ott-vendor-2 once its deploy created the member' }]);
+  });
+
   test('an update the YAML no longer asks for is reported obsolete while it could still be submitted; silent once it cannot', () => {
     const steps = plan('filmmaker', ON_CHANNEL, [{ ...UPDATE, signedBy: ['m-FILM'] }], { ...PLAYS, members: ['filmmaker', 'ott-vendor-1'] });
     expect(shown(steps)).toEqual(['obsolete seq4-add-ott-vendor-2']);
@@ -206,5 +215,16 @@ describe('policies and configtx', () => {
       LifecycleEndorsement: { Type: 'ImplicitMeta', Rule: 'MAJORITY Endorsement' },
       Endorsement: { Type: 'ImplicitMeta', Rule: 'MAJORITY Endorsement' },
     });
+  });
+});
+
+describe('step scripts', () => {
+  test('every step script is shellcheck clean (sourcing common.sh)', () => {
+    requireTool('shellcheck');
+    const scripts = readdirSync(STEPS_DIR).filter((file) => file.endsWith('.sh'));
+    expect(scripts).toEqual(expect.arrayContaining(['channel-update-compute.sh', 'channel-update-sign.sh', 'channel-update-submit.sh']));
+    const result = spawnSync('shellcheck', ['-x', '--format=gcc', ...scripts], { cwd: STEPS_DIR, encoding: 'utf8' });
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(0);
   });
 });

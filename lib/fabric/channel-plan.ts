@@ -86,7 +86,7 @@ export interface ChannelPlanInput {
   /** The acting member's peers. */
   readonly peers: readonly PeerEndpoint[];
   readonly state: ChannelLedgerState;
-  /** MSP id by member name, for every consortium member whose member id is recorded (the channel's members at least). */
+  /** MSP id by member name, for every consortium member whose member id is recorded. */
   readonly mspIds: Readonly<Record<string, string>>;
   /** The channel's config updates in git. */
   readonly updates?: readonly ChannelUpdateSummary[];
@@ -148,6 +148,10 @@ function namer(mspIds: Readonly<Record<string, string>>): (mspId: string) => str
 function planMembership({ channel, member, mspId, state, mspIds, updates = [], publishedMsp }: ChannelPlanInput): ChannelStep[] {
   const name = channel.name;
   const nameOf = namer(mspIds);
+  const unsynced = channel.members.filter((candidate) => mspIds[candidate] === undefined);
+  if (unsynced.length > 0) {
+    return [{ kind: 'wait', channel: name, reason: `the member id of ${unsynced.join(', ')} is not recorded yet: npm run sync -- --member ${unsynced[0]} once its deploy created the member` }];
+  }
   const wanted = channel.members.map((candidate) => mspIds[candidate]);
   const add = wanted.filter((id) => !state.orgs.includes(id)).sort();
   const remove = state.orgs.filter((id) => !wanted.includes(id)).sort();

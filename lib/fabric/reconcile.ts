@@ -49,14 +49,14 @@ export async function reconcileChannels(options: ReconcileOptions & { readonly r
   const reports: StepReport[] = [];
   const mspId = directory.mspId(member.name);
   const peers = await directory.peers(member.name);
+  const mspIds = knownMspIds(consortium, directory);
+  const publishedMsp = consortium.members.map((candidate) => candidate.name).filter((name) => mspPublished(consortium, name));
   for (const channel of consortium.channels) {
     const updates = readChannelUpdates(options.repositoryRoot, channel.name);
-    const removesMe = updates.some((update) => update.summary.remove.includes(mspId));
-    if (!channel.members.includes(member.name) && !removesMe) continue;
+    if (!channel.members.includes(member.name) && !updates.some((update) => update.summary.remove.includes(mspId))) continue;
+    const readState = () => transport.run<ChannelLedgerState>({ step: 'channel-state', params: { CHANNEL: channel.name, PEERS: peersParam(peers) } });
     options.progress?.(`reading channel ${channel.name} (${transport.description})`);
-    const state = await transport.run<ChannelLedgerState>({ step: 'channel-state', params: { CHANNEL: channel.name, PEERS: peersParam(peers) } });
-    const mspIds = knownMspIds(consortium, directory, channel);
-    const publishedMsp = consortium.members.map((candidate) => candidate.name).filter((name) => mspPublished(consortium, name));
+    const state = await readState();
     const input = { channel, member: member.name, mspId, peers, state, mspIds, updates: updates.map((update) => update.summary), publishedMsp };
     const steps = planChannel(input);
     const own = steps.filter((step) => OWN_STEPS.has(step.kind));
@@ -64,7 +64,7 @@ export async function reconcileChannels(options: ReconcileOptions & { readonly r
     // The member's own config updates (creation, a first anchor peer) move the versions an
     // organisations update reads: plan that part again from the config as it is now.
     const moved = !options.dryRun && own.some((step) => step.kind !== 'join');
-    const now = moved ? await transport.run<ChannelLedgerState>({ step: 'channel-state', params: { CHANNEL: channel.name, PEERS: peersParam(peers) } }) : state;
+    const now = moved ? await readState() : state;
     const rest = (moved ? planChannel({ ...input, state: now }) : steps).filter((step) => !OWN_STEPS.has(step.kind));
     reports.push(...(await perform(options, channel.name, rest, channelTarget, (step) => runChannelStep({ ...options, channel, state: now, mspIds, mspId }, step))));
   }
@@ -74,10 +74,9 @@ export async function reconcileChannels(options: ReconcileOptions & { readonly r
 /** The steps that change only the acting member's part of a channel. */
 const OWN_STEPS: ReadonlySet<ChannelStep['kind']> = new Set(['create', 'join', 'anchor']);
 
-/** MSP id by member name: the channel's members (their member ids must be recorded) and every other member whose id is. */
-function knownMspIds(consortium: Consortium, directory: LedgerDirectory, channel: Channel): Record<string, string> {
-  const names = consortium.members.filter((candidate) => channel.members.includes(candidate.name) || candidate.memberId !== undefined).map((candidate) => candidate.name);
-  return Object.fromEntries(names.map((name) => [name, directory.mspId(name)]));
+/** MSP id by member name, for every member whose member id is recorded (npm run sync). */
+function knownMspIds(consortium: Consortium, directory: LedgerDirectory): Record<string, string> {
+  return Object.fromEntries(consortium.members.filter((candidate) => candidate.memberId !== undefined).map((candidate) => [candidate.name, directory.mspId(candidate.name)]));
 }
 
 function channelTarget(step: ChannelStep): string {
