@@ -82,7 +82,7 @@ export async function executeOffchain(argv: readonly string[], environment: Offc
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     };
     try {
-      return await work({ consortium, member, ledger, transport: wiring.transportFor(context), directory: wiring.directoryFor(context) });
+      return await work({ consortium, member, ledger, transport: await wiring.transportFor(context), directory: wiring.directoryFor(context) });
     } finally {
       if (!environment.clientFor) client.destroy();
     }
