@@ -178,7 +178,7 @@ export function parseOffchainArgs(argv: readonly string[]): OffchainCommand {
   const fromLedger = values['from-ledger'] ?? false;
   if ([values['expect-sha256'] !== undefined, fromArchive !== undefined, fromLedger].filter(Boolean).length !== 1) {
     throw new UsageError(
-      "verify: give one of --expect-sha256 HEX (the SHA-256 anchored on the ledger), --from-archive CHANNEL (read the anchor from the member's ledger archive) or --from-ledger (read it from the documents chaincode)",
+      "verify: give one of --expect-sha256 HEX (the SHA-256 anchored on the ledger), --from-ledger (read it from the documents chaincode) or --from-archive CHANNEL (read the anchor from the member's ledger archive)",
     );
   }
   if (!fromLedger && (values.channel !== undefined || values.local !== undefined)) {
