@@ -34,12 +34,21 @@ export const OFFCHAIN_USAGE = [
   'usage: npm run offchain -- put FILE --member NAME [--key KEY] [--dry-run] [--json]',
   '       npm run offchain -- verify KEY --member NAME --expect-sha256 HEX [--version-id ID] [--json]',
   '       npm run offchain -- verify KEY --member NAME --from-archive CHANNEL [--version-id ID] [--json]',
+  '       npm run offchain -- verify KEY --member NAME --from-ledger [--version-id ID] [--channel CHANNEL] [--local] [--json]',
+  '       npm run offchain -- anchor KEY --member NAME [--version-id ID] [--channel CHANNEL] [--local] [--dry-run] [--json]',
   '',
   '  put     stores FILE in the off-chain bucket of member NAME and prints the key, the',
   '          version id and the SHA-256 to anchor on the ledger',
   '  verify  downloads KEY (the latest version, or --version-id) and checks it against the',
   '          anchored SHA-256: exit 0 intact, 3 tampered, 1 missing or failed, 2 bad usage;',
-  '          --from-archive reads the anchor (hash and version) from the member\'s ledger archive',
+  '          --from-archive reads the anchor (hash and version) from the member\'s ledger archive;',
+  '          --from-ledger reads it from the documents chaincode (Get) and checks the version',
+  '          the bucket serves now (or --version-id) against it',
+  '  anchor  records the version id and SHA-256 that put stored (read back from the object)',
+  '          with the documents chaincode\'s Anchor on its channel (--channel when several)',
+  '',
+  '  --local runs the ledger steps here with this shell\'s peer CLI environment (CORE_PEER_*,',
+  '          ORDERER), as on the member\'s Fabric client; otherwise through SSM on that client',
 ].join('\n');
 
 /** The off-chain bucket of a member of the consortium. */
@@ -88,6 +97,12 @@ export function checkObjectKey(key: string, field = 'KEY'): string {
   return key;
 }
 
+/** How a ledger step runs: `--local` with this shell's peer CLI, else the member's default transport; `--channel` picks the documents chaincode. */
+export interface LedgerOptions {
+  readonly local: boolean;
+  readonly channel?: string;
+}
+
 export type OffchainCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'put'; readonly file: string; readonly member: string; readonly key?: string; readonly dryRun: boolean; readonly json: boolean }
@@ -95,17 +110,21 @@ export type OffchainCommand =
       readonly kind: 'verify';
       readonly key: string;
       readonly member: string;
-      /** The anchored hash given on the command line; absent with fromArchive. */
+      /** The anchored hash given on the command line; absent with fromArchive and fromLedger. */
       readonly expectSha256?: string;
       /** Channel whose archive (the member's, lib/archive) holds the anchor to check against. */
       readonly fromArchive?: string;
+      /** Read the anchor from the documents chaincode. */
+      readonly fromLedger?: LedgerOptions;
       readonly versionId?: string;
       readonly json: boolean;
-    };
+    }
+  | { readonly kind: 'anchor'; readonly key: string; readonly member: string; readonly versionId?: string; readonly ledger: LedgerOptions; readonly dryRun: boolean; readonly json: boolean };
 
 const COMMAND_OPTIONS = {
   put: ['member', 'key', 'dry-run', 'json'],
-  verify: ['member', 'expect-sha256', 'from-archive', 'version-id', 'json'],
+  verify: ['member', 'expect-sha256', 'from-archive', 'from-ledger', 'version-id', 'channel', 'local', 'json'],
+  anchor: ['member', 'version-id', 'channel', 'local', 'dry-run', 'json'],
 } as const;
 
 /** `npm run offchain -- ...` arguments; every mistake is a UsageError naming the argument. */
@@ -122,6 +141,9 @@ export function parseOffchainArgs(argv: readonly string[]): OffchainCommand {
         'expect-sha256': { type: 'string' },
         'version-id': { type: 'string' },
         'from-archive': { type: 'string' },
+        'from-ledger': { type: 'boolean' },
+        channel: { type: 'string' },
+        local: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -133,8 +155,8 @@ export function parseOffchainArgs(argv: readonly string[]): OffchainCommand {
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   const [command, target, ...extra] = positionals;
-  if (command !== 'put' && command !== 'verify') {
-    throw new UsageError(`${command === undefined ? 'missing command' : `unknown command "${command}"`} (allowed: put, verify)\n${OFFCHAIN_USAGE}`);
+  if (command !== 'put' && command !== 'verify' && command !== 'anchor') {
+    throw new UsageError(`${command === undefined ? 'missing command' : `unknown command "${command}"`} (allowed: put, verify, anchor)\n${OFFCHAIN_USAGE}`);
   }
   const given = Object.keys(values).filter((name) => name !== 'help');
   const foreign = given.filter((name) => !(COMMAND_OPTIONS[command] as readonly string[]).includes(name));
@@ -146,18 +168,30 @@ export function parseOffchainArgs(argv: readonly string[]): OffchainCommand {
   if (command === 'put') {
     return { kind: 'put', file: target, member: values.member, key: values.key === undefined ? undefined : checkObjectKey(values.key, '--key'), dryRun: values['dry-run'] ?? false, json };
   }
+  if (values['version-id'] === '') throw new UsageError('--version-id: empty (allowed: a version id as printed by put)');
+  if (values.channel === '') throw new UsageError('--channel: empty (allowed: a channel that carries the documents chaincode)');
+  const ledger: LedgerOptions = { local: values.local ?? false, channel: values.channel };
+  if (command === 'anchor') {
+    return { kind: 'anchor', key: checkObjectKey(target), member: values.member, versionId: values['version-id'], ledger, dryRun: values['dry-run'] ?? false, json };
+  }
   const fromArchive = values['from-archive'];
-  if ((values['expect-sha256'] === undefined) === (fromArchive === undefined)) {
-    throw new UsageError('verify: give one of --expect-sha256 HEX (the SHA-256 anchored on the ledger) or --from-archive CHANNEL (read the anchor from the member\'s ledger archive)');
+  const fromLedger = values['from-ledger'] ?? false;
+  if ([values['expect-sha256'] !== undefined, fromArchive !== undefined, fromLedger].filter(Boolean).length !== 1) {
+    throw new UsageError(
+      "verify: give one of --expect-sha256 HEX (the SHA-256 anchored on the ledger), --from-ledger (read it from the documents chaincode) or --from-archive CHANNEL (read the anchor from the member's ledger archive)",
+    );
+  }
+  if (!fromLedger && (values.channel !== undefined || values.local !== undefined)) {
+    throw new UsageError(`verify: --${values.channel !== undefined ? 'channel' : 'local'} applies only with --from-ledger`);
   }
   if (fromArchive === '') throw new UsageError('--from-archive: empty (allowed: a channel name)');
-  if (values['version-id'] === '') throw new UsageError('--version-id: empty (allowed: a version id as printed by put)');
   return {
     kind: 'verify',
     key: checkObjectKey(target),
     member: values.member,
     expectSha256: values['expect-sha256'] === undefined ? undefined : parseSha256Hex(values['expect-sha256']),
     fromArchive,
+    fromLedger: fromLedger ? ledger : undefined,
     versionId: values['version-id'],
     json,
   };
@@ -473,7 +507,8 @@ function hashingTap(hash: Hash): Transform {
 }
 
 interface S3Target {
-  readonly action: 'put' | 'verify';
+  /** put writes; verify and read (HeadObject) read. */
+  readonly action: 'put' | 'verify' | 'read';
   readonly bucket: string;
   readonly key: string;
   readonly owner: string;

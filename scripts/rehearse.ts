@@ -14,16 +14,17 @@
  * already exists.
  */
 import { GetMemberCommand, GetNodeCommand, paginateListNodes, type ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { App } from 'cdktf';
 import { startSimulator, type RunningSimulator } from '../sim';
 import { createAmbClient, type RetryPolicy } from '../lib/amb-client';
 import { parseArgs, usage, type CommandSpec } from '../lib/args';
 import { runMain } from '../lib/cli';
 import { executeCommand, type Command } from '../lib/command';
-import { consortiumDir, loadConsortium, type Consortium, type Member } from '../lib/config';
+import { CONSORTIUM_FILE, consortiumDir, loadConsortium, type Consortium, type Member } from '../lib/config';
 import { recordInYamlFile } from '../lib/config/record';
 import { OperationalError, UsageError } from '../lib/errors';
 import { actionKeysOf, actionsOfDescription } from '../lib/governance/actions';
@@ -37,7 +38,17 @@ import { MemberStack } from '../stacks/member-stack';
 import { executeAdopt, type AdoptResult } from './adopt';
 import { fabricBinaries } from '../sim/fabric/binaries';
 import { enrollAdmin, peerChannels } from '../sim/fabric/client';
-import { disposeWorkspace, prepareWorkspace } from '../lib/rehearsal/workspace';
+import { disposeWorkspace, prepareWorkspace, restoreLedgerSections } from '../lib/rehearsal/workspace';
+import { ambEndpoints, consortiumDirectory } from '../lib/fabric/directory';
+import type { LedgerWiring, StepsResult } from '../lib/fabric/ledger-command';
+import { LocalTransport } from '../lib/fabric/transport';
+import { TAMPERED_EXIT_CODE, offchainStoreOf, type StoredDocument } from '../lib/offchain';
+import { DOCUMENTS_CHAINCODE, type AnchorResult, type LedgerVerifiedDocument } from '../lib/offchain-ledger';
+import { startMotoServer, type MotoServer } from '../sim/moto';
+import { chaincodeCommand } from './chaincode';
+import { channelCommand } from './channel';
+import { mspCommand, type MspResult } from './msp';
+import { executeOffchain } from './offchain';
 import { acceptInvitation, type AcceptResult } from './accept-invitation';
 import { configureLogging, type LoggingResult } from './configure-logging';
 import { propose, type ProposeResult } from './propose';
@@ -62,8 +73,10 @@ export interface RehearsalOptions {
    */
   readonly adopt?: boolean;
   /**
-   * Real Fabric 2.2 behind the simulator (`--fabric`): the rehearsal then ends by enrolling
-   * each remaining member's admin from its CA and asking every peer for its channels.
+   * Real Fabric 2.2 behind the simulator (`--fabric`): once every member has joined, the
+   * ledger's life follows (channels, chaincode, a document anchored, verified and tampered
+   * with, with moto_server as S3), and the rehearsal ends by enrolling each remaining member's
+   * admin from its CA and asking every peer for its channels.
    * @default false
    */
   readonly fabric?: boolean;
@@ -77,6 +90,22 @@ export interface TimelineEntry {
   readonly detail: string;
   /** Times the step was run again after an operational failure (each run is idempotent). */
   readonly reruns: number;
+}
+
+/** The off-chain document of a rehearsal with real Fabric: stored, anchored, verified, tampered with. */
+export interface DocumentCheck {
+  readonly owner: string;
+  readonly key: string;
+  readonly channel: string;
+  /** The version anchored and its SHA-256. */
+  readonly versionId: string;
+  readonly sha256: string;
+  /** MSP id the ledger recorded as the anchoring member. */
+  readonly anchoredBy: string;
+  /** verify --from-ledger passed (exit 0) before the tampering. */
+  readonly verified: boolean;
+  /** verify --from-ledger exited 3 after other bytes were put under the key. */
+  readonly tamperCaught: boolean;
 }
 
 /** One member's Fabric at the end of a rehearsal with real Fabric. */
@@ -102,6 +131,8 @@ export interface RehearsalSummary {
   readonly adopted: readonly string[];
   /** With `fabric`: per remaining member, its enrolled admin and the peers that answered. */
   readonly fabric?: readonly FabricCheck[];
+  /** With `fabric`: the document anchored on the ledger, when the consortium has a documents chaincode. */
+  readonly document?: DocumentCheck;
   /** Why the rehearsal failed; empty when the final network matches the config. */
   readonly problems: readonly string[];
   readonly ok: boolean;
@@ -266,6 +297,151 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
     await step(name, 'sync', async () => describeSync(await run(sync, name)));
   }
 
+  let moto: MotoServer | undefined;
+  let s3: S3Client | undefined;
+
+  /**
+   * The ledger's life once every member has joined, as operators run it with --local on their
+   * Fabric clients (here the simulator's Fabric, each member with its own admin): channels and
+   * chaincode written into the YAML, msp by every member, channel by the creators first then
+   * the others, chaincode by each member of its channel; then a document stored in its owner's
+   * bucket (moto_server), anchored, verified from the ledger, tampered with and caught.
+   */
+  async function rehearseLedger(networkId: string, problems: string[]): Promise<DocumentCheck | undefined> {
+    const fabricNetwork = sim.fabric?.network(networkId);
+    if (!fabricNetwork) throw new OperationalError(`the simulator runs no Fabric for network ${networkId}`);
+    let channelNames: string[] = [];
+    await step('operator', 'add channels and chaincode to consortium.yaml', async () => {
+      channelNames = restoreLedgerSections(workspace, options.sourceDir);
+      const chaincodes = load().chaincodes.map((chaincode) => `${chaincode.name} on ${chaincode.channel}`);
+      return channelNames.length === 0 ? `${options.sourceDir} has no channels: no ledger to rehearse` : `channels ${channelNames.join(', ')}; chaincode ${chaincodes.join(', ') || 'none'}`;
+    });
+    if (channelNames.length === 0) return undefined;
+    const wiring: LedgerWiring = {
+      transportFor(context) {
+        if (context.args.flags.local !== true) throw new UsageError(`${context.member.name}: the rehearsal runs ledger steps with --local`);
+        return new LocalTransport(fabricNetwork.peerCliEnv(context.member.memberId!), `${context.member.name}'s Fabric client (simulator)`);
+      },
+      // Each member's peers through GetNode with that member's own account: AMB answers GetNode for one's own nodes only.
+      directoryFor(context) {
+        return consortiumDirectory(context.consortium, (memberId, nodeId) => ambEndpoints(clientFor(context.consortium.members.find((member) => member.memberId === memberId)!, context.consortium), networkId)(memberId, nodeId));
+      },
+    };
+    const onChannels = () => load().members.filter((member) => !member.removed && load().channels.some((channel) => channel.members.includes(member.name)));
+    for (const member of onChannels()) await step(member.name, 'msp --local', async () => describeMsp(await run(mspCommand(wiring), member.name, ['--local'])));
+    const creatorsFirst = () => [...new Set([...load().channels.map((channel) => channel.creator), ...onChannels().map((member) => member.name)])];
+    for (const name of creatorsFirst()) await step(name, 'channel --local', async () => describeSteps(await run(channelCommand(wiring), name, ['--local'])));
+    for (const chaincode of load().chaincodes) {
+      for (const name of load().channels.find((channel) => channel.name === chaincode.channel)!.members) {
+        await step(name, 'chaincode --local', async () => describeSteps(await run(chaincodeCommand(wiring), name, ['--local'])));
+      }
+    }
+    await addToChannel(wiring, problems);
+    await step('operator', 'check: channel --local again for every member', async () => {
+      for (const name of creatorsFirst()) {
+        const again = await run(channelCommand(wiring), name, ['--local']);
+        if (again.steps.length > 0) problems.push(`ledger: npm run channel -- --member ${name} still has steps after every member ran it: ${describeSteps(again)}`);
+      }
+      return problems.length === 0 ? 'nothing left to do on any channel' : `${problems.length} problem(s)`;
+    });
+    return rehearseDocument(wiring, problems);
+  }
+
+  /**
+   * A member on no channel yet (the sample's ott-vendor-2) added to an existing channel (one
+   * without chaincode when there is one: plays) by a config update a majority of the channel's
+   * organisations sign, collected under channels/<channel>/updates/: it publishes its MSP, the
+   * operator lists it in the channel, each current member runs channel (the one completing the
+   * majority submits), then the new member joins its peers and sets its anchor peer.
+   */
+  async function addToChannel(wiring: LedgerWiring, problems: string[]): Promise<void> {
+    const joiner = load().members.find((member) => !member.removed && member.memberId && !load().channels.some((channel) => channel.members.includes(member.name)));
+    const channels = load().channels;
+    const target = channels.find((channel) => !load().chaincodes.some((chaincode) => chaincode.channel === channel.name)) ?? channels[0];
+    if (!joiner) return;
+    const current = [...new Set([target.creator, ...target.members])];
+    await step(joiner.name, 'msp --local', async () => describeMsp(await run(mspCommand(wiring), joiner.name, ['--local'])));
+    await step('operator', `add ${joiner.name} to ${target.name}`, async () => {
+      recordInYamlFile(join(workspace, CONSORTIUM_FILE), [{ path: ['channels', channels.indexOf(target), 'members'], value: [...target.members, joiner.name] }]);
+      return `${join(workspace, CONSORTIUM_FILE)}: channels[${channels.indexOf(target)}].members: ${[...target.members, joiner.name].join(', ')}`;
+    });
+    for (const name of current) await step(name, 'channel --local', async () => describeSteps(await run(channelCommand(wiring), name, ['--local'])));
+    await step(joiner.name, 'channel --local', async () => {
+      const result = await run(channelCommand(wiring), joiner.name, ['--local']);
+      if (!result.steps.some((entry) => entry.subject === target.name && entry.step === 'join' && entry.outcome === 'done')) problems.push(`ledger: ${joiner.name} did not join ${target.name} after the update: ${describeSteps(result)}`);
+      return describeSteps(result);
+    });
+  }
+
+  /** A document in the owner's bucket, anchored, verified from the ledger, then tampered with and caught. */
+  async function rehearseDocument(wiring: LedgerWiring, problems: string[]): Promise<DocumentCheck | undefined> {
+    const chaincode = load().chaincodes.find((candidate) => candidate.name === DOCUMENTS_CHAINCODE);
+    if (!chaincode) return undefined;
+    const channel = load().channels.find((candidate) => candidate.name === chaincode.channel)!;
+    const owner = channel.members.map((name) => memberOf(name)).find((member) => member.offchain)?.name ?? channel.creator;
+    if (!memberOf(owner).offchain) {
+      await step('operator', `add an off-chain store to ${owner}`, async () => {
+        recordInYamlFile(memberOf(owner).file, [{ path: ['offchain'], value: {}, after: ['identities', 'logging', 'client'] }]);
+        return `${memberOf(owner).file}: offchain: {}`;
+      });
+    }
+    const { bucket, region } = offchainStoreOf(load(), owner);
+    await step(owner, 'deploy (stand-in: the versioned off-chain bucket, in moto_server)', async () => {
+      moto ??= await startMotoServer();
+      s3 ??= new S3Client({ region, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: memberOf(owner).accountId, secretAccessKey: 'rehearsal' }, responseChecksumValidation: 'WHEN_REQUIRED' });
+      await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: Error) => {
+        if (error.name !== 'BucketAlreadyOwnedByYou') throw error;
+      });
+      await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+      return `s3://${bucket} (${moto.endpoint})`;
+    });
+    const offchain = async <T>(...argv: string[]): Promise<{ result: T; exitCode: number }> => {
+      const io = capturingIo();
+      try {
+        const outcome = await executeOffchain([...argv, '--member', owner, '--json'], { io, env, wiring, clientFor, s3 });
+        return { result: JSON.parse(io.out.join('')) as T, exitCode: outcome.exitCode };
+      } finally {
+        for (const line of io.err.join('').split('\n').filter(Boolean)) options.io.stderr(`    ${owner}: ${line}\n`);
+      }
+    };
+    const key = 'statements/rehearsal.csv';
+    const file = (name: string, text: string) => {
+      const path = join(dirname(workspace), name);
+      writeFileSync(path, text);
+      return path;
+    };
+    let stored: StoredDocument | undefined;
+    let anchored: AnchorResult | undefined;
+    let verified = false;
+    let tamperCaught = false;
+    await step(owner, 'offchain put', async () => {
+      stored = (await offchain<StoredDocument>('put', file('statement.csv', 'film,period,amount\nfilm-1,2027-01,1200.00\n'), '--key', key)).result;
+      return `${key} version ${stored.versionId}, SHA-256 ${stored.sha256}`;
+    });
+    await step(owner, 'offchain anchor --local', async () => {
+      anchored = (await offchain<AnchorResult>('anchor', key, '--local')).result;
+      return `${anchored.outcome} on ${anchored.channel} by ${anchored.record?.mspId} as ${anchored.signer} (tx ${anchored.record?.txId})`;
+    });
+    await step(owner, 'offchain verify --from-ledger --local', async () => {
+      const { result, exitCode } = await offchain<LedgerVerifiedDocument>('verify', key, '--from-ledger', '--local');
+      verified = exitCode === 0 && result.intact;
+      if (!verified) problems.push(`ledger: ${key} did not verify against its anchor (exit ${exitCode})`);
+      return `${result.intact ? 'intact' : 'TAMPERED'} (exit ${exitCode}): content SHA-256 ${result.sha256}, anchored ${result.anchor.sha256}`;
+    });
+    await step('operator', `tamper: other bytes under ${key}`, async () => {
+      const forged = (await offchain<StoredDocument>('put', file('forged.csv', 'film,period,amount\nfilm-1,2027-01,12000.00\n'), '--key', key)).result;
+      return `version ${forged.versionId}, SHA-256 ${forged.sha256}`;
+    });
+    await step(owner, 'offchain verify --from-ledger --local', async () => {
+      const { result, exitCode } = await offchain<LedgerVerifiedDocument>('verify', key, '--from-ledger', '--local');
+      tamperCaught = exitCode === TAMPERED_EXIT_CODE && !result.intact;
+      if (!tamperCaught) problems.push(`ledger: the tampered ${key} was not caught (exit ${exitCode})`);
+      return `${result.intact ? 'intact' : 'TAMPERED'} (exit ${exitCode}): version ${result.versionId} is ${result.versionAnchored ? '' : 'not '}anchored; content SHA-256 ${result.sha256}, anchored ${result.anchor.sha256}`;
+    });
+    if (!stored?.versionId || !anchored?.record) return undefined;
+    return { owner, key, channel: channel.name, versionId: stored.versionId, sha256: stored.sha256, anchoredBy: anchored.record.mspId, verified, tamperCaught };
+  }
+
   try {
     const founder = memberOf(source.founder);
     const founderClient = clientFor(founder, load());
@@ -299,6 +475,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       await step(invitee.name, 'sync', async () => describeSync(await run(sync, invitee.name)));
     }
     for (const member of joined(load())) await step(member.name, 'configure-logging', async () => describeLogging(await run(configureLogging, member.name)));
+    const ledgerProblems: string[] = [];
+    const document = options.fabric ? await rehearseLedger(networkId, ledgerProblems) : undefined;
 
     await step('operator', `mark ${removed} removed`, async () => {
       recordInYamlFile(memberOf(removed).file, [{ path: ['removed'], value: true }]);
@@ -317,7 +495,7 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       return `member ${removedMember.memberId} DELETED`;
     });
 
-    const problems: string[] = [...adoptionProblems];
+    const problems: string[] = [...adoptionProblems, ...ledgerProblems];
     const again = await run(propose, proposerName);
     if (again.proposals.some((entry) => entry.outcome === 'created')) problems.push(`a second propose created proposals: ${describePropose(again)}`);
     const final = await run(status, proposerName);
@@ -351,11 +529,14 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
       callsByOperation: sim.requestsByOperation(),
       adopted: adoptedNames,
       fabric,
+      document,
       problems,
       ok: problems.length === 0,
     };
   } finally {
     for (const client of clients.values()) client.destroy();
+    s3?.destroy();
+    await moto?.stop().catch(() => undefined);
     await stopQuietly(sim);
     if (!options.keepWorkspace) disposeWorkspace(workspace);
   }
@@ -464,6 +645,17 @@ function describeVote(result: VoteResult): string {
 function describeAdopt(result: AdoptResult): string {
   const changed = result.files.filter((file) => file.outcome !== 'unchanged').length;
   return `member ${result.memberId}, ${result.peers.length} existing peer${result.peers.length === 1 ? '' : 's'} (${result.peers.map((peer) => `${peer.name} ${peer.nodeId}`).join(', ')}); ${changed === 0 ? 'nothing new to record' : `${changed} file${changed === 1 ? '' : 's'} written`}`;
+}
+
+function describeMsp(result: MspResult): string {
+  return result.changed.length === 0 ? `${result.folder} up to date` : `wrote ${result.changed.length} certificate file${result.changed.length === 1 ? '' : 's'} under ${result.folder}`;
+}
+
+/** A ledger command's steps in one line: `royalties: create done, join peer1 (nd-...) done; plays: wait waiting`. */
+function describeSteps(result: StepsResult): string {
+  if (result.steps.length === 0) return 'nothing to do';
+  const subjects = [...new Set(result.steps.map((step) => step.subject))];
+  return subjects.map((subject) => `${subject}: ${result.steps.filter((step) => step.subject === subject).map((step) => `${step.step}${step.step === 'join' ? ` ${step.target}` : ''} ${step.outcome}`).join(', ')}`).join('; ');
 }
 
 function describeAccept(result: AcceptResult): string {

@@ -132,20 +132,42 @@ describe('parseOffchainArgs', () => {
     });
   });
 
+  test('reads anchor with a version id, a channel, --local, --dry-run and --json', () => {
+    expect(parseOffchainArgs(['anchor', 'contracts/a.pdf', '--member', 'bank', '--version-id', 'v1', '--channel', 'royalties', '--local', '--dry-run', '--json'])).toEqual({
+      kind: 'anchor',
+      key: 'contracts/a.pdf',
+      member: 'bank',
+      versionId: 'v1',
+      ledger: { local: true, channel: 'royalties' },
+      dryRun: true,
+      json: true,
+    });
+  });
+
+  test('reads verify --from-ledger with the ledger options, and without them runs through the default transport', () => {
+    expect(parseOffchainArgs(['verify', 'contracts/a.pdf', '--member', 'bank', '--from-ledger', '--local'])).toMatchObject({ kind: 'verify', key: 'contracts/a.pdf', fromLedger: { local: true } });
+    expect(parseOffchainArgs(['verify', 'contracts/a.pdf', '--member', 'bank', '--from-ledger'])).toMatchObject({ fromLedger: { local: false }, expectSha256: undefined });
+  });
+
   test('--help asks for the usage', () => {
     expect(parseOffchainArgs(['--help'])).toEqual({ kind: 'help' });
   });
 
   test.each<[string, string[], string]>([
-    ['no command', [], 'missing command (allowed: put, verify)'],
-    ['an unknown command', ['get', 'a'], 'unknown command "get" (allowed: put, verify)'],
+    ['no command', [], 'missing command (allowed: put, verify, anchor)'],
+    ['an unknown command', ['get', 'a'], 'unknown command "get" (allowed: put, verify, anchor)'],
     ['put without FILE', ['put', '--member', 'bank'], 'put: missing FILE'],
     ['verify without KEY', ['verify', '--member', 'bank', '--expect-sha256', HASH], 'verify: missing KEY'],
     ['a second positional', ['put', 'a', 'b', '--member', 'bank'], 'put: unexpected argument "b"'],
     ['no --member', ['put', 'a'], 'put: missing --member NAME (the member whose off-chain bucket holds the document)'],
-    ['verify without --expect-sha256', ['verify', 'k', '--member', 'bank'], "verify: give one of --expect-sha256 HEX (the SHA-256 anchored on the ledger) or --from-archive CHANNEL (read the anchor from the member's ledger archive)"],
+    ['verify without --expect-sha256', ['verify', 'k', '--member', 'bank'], "verify: give one of --expect-sha256 HEX (the SHA-256 anchored on the ledger), --from-ledger (read it from the documents chaincode) or --from-archive CHANNEL (read the anchor from the member's ledger archive)"],
+    ['verify with two sources of the anchor', ['verify', 'k', '--member', 'bank', '--expect-sha256', HASH, '--from-ledger'], "verify: give one of --expect-sha256 HEX (the SHA-256 anchored on the ledger), --from-ledger (read it from the documents chaincode) or --from-archive CHANNEL (read the anchor from the member's ledger archive)"],
+    ['--local without --from-ledger', ['verify', 'k', '--member', 'bank', '--expect-sha256', HASH, '--local'], 'verify: --local applies only with --from-ledger'],
+    ['--expect-sha256 on anchor', ['anchor', 'k', '--member', 'bank', '--expect-sha256', HASH], 'anchor: --expect-sha256 does not apply (allowed: --member, --version-id, --channel, --local, --dry-run, --json)'],
+    ['anchor without KEY', ['anchor', '--member', 'bank'], 'anchor: missing KEY'],
+    ['an empty --channel', ['anchor', 'k', '--member', 'bank', '--channel', ''], '--channel: empty (allowed: a channel that carries the documents chaincode)'],
     ['a malformed hash', ['verify', 'k', '--member', 'bank', '--expect-sha256', 'xyz'], '--expect-sha256: "xyz" is not a SHA-256 (allowed: 64 hexadecimal characters, as printed by put)'],
-    ['--key on verify', ['verify', 'k', '--member', 'bank', '--expect-sha256', HASH, '--key', 'x'], 'verify: --key does not apply (allowed: --member, --expect-sha256, --from-archive, --version-id, --json)'],
+    ['--key on verify', ['verify', 'k', '--member', 'bank', '--expect-sha256', HASH, '--key', 'x'], 'verify: --key does not apply (allowed: --member, --expect-sha256, --from-archive, --from-ledger, --version-id, --channel, --local, --json)'],
     ['--version-id on put', ['put', 'a', '--member', 'bank', '--version-id', 'v'], 'put: --version-id does not apply (allowed: --member, --key, --dry-run, --json)'],
     ['an empty --version-id', ['verify', 'k', '--member', 'bank', '--expect-sha256', HASH, '--version-id', ''], '--version-id: empty (allowed: a version id as printed by put)'],
     ['an empty --key', ['put', 'a', '--member', 'bank', '--key', ''], '--key: empty object key (allowed: 1-1024 bytes of UTF-8)'],

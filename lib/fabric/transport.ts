@@ -25,7 +25,9 @@ export type StepName =
   | 'chaincode-state'
   | 'chaincode-install'
   | 'chaincode-approve'
-  | 'chaincode-commit';
+  | 'chaincode-commit'
+  | 'documents-anchor'
+  | 'documents-get';
 
 export interface StepRequest {
   readonly step: StepName;

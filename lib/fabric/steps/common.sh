@@ -75,3 +75,50 @@ committed_sequence() {
     cat "$WORK/committed.log" >&2; return 1
   fi
 }
+
+# anchor_record PEER_ADDRESS VERSION_ID: the documents chaincode's record of KEY (VERSION_ID, or
+# the latest anchored when empty) as JSON, or null when it has none; CHANNEL NAME KEY
+anchor_record() {
+  local address=$1 version=$2 args out
+  args=$(jq -nc --arg key "$KEY" --arg version "$version" '{Args: ["documents:Get", $key, $version]}')
+  if out=$(on_peer "$address" peer chaincode query -C "$CHANNEL" -n "$NAME" -c "$args" 2>"$WORK/query.log"); then
+    printf '%s\n' "$out"
+  elif grep -q 'is not anchored\|has no anchored version' "$WORK/query.log"; then
+    echo null
+  else
+    cat "$WORK/query.log" >&2; return 1
+  fi
+}
+
+# chaincode_refusal LOG: the error a chaincode returned, from a failed invoke's log; returns 1
+# when the invoke failed for another reason (no endorsement, no orderer, ...)
+chaincode_refusal() {
+  local message
+  message=$(sed -n 's/.*transaction returned with failure: \(Error: \)\{0,1\}\(.*\)$/\2/p' "$1" | head -n 1 | sed 's/[\\" ]*$//')
+  [ -n "$message" ] || return 1
+  printf '%s\n' "$message"
+}
+
+# identity_msp SECRET_ID FOLDER: an MSP folder under FOLDER that signs as the identity whose
+# Secrets Manager secret is SECRET_ID (JSON {mspId, certificate, privateKey}); the CA and TLS
+# certificates come from the admin's MSP. Prints the folder.
+identity_msp() {
+  local secret=$1 folder=$2 value msp mspid sub
+  value=$(aws secretsmanager get-secret-value --secret-id "$secret" --query SecretString --output text) || {
+    echo "cannot read secret $secret: the Fabric client's role needs secretsmanager:GetSecretValue on it (and kms:Decrypt with its key)" >&2; return 1; }
+  mspid=$(jq -r '.mspId // empty' <<<"$value")
+  if [ "$mspid" != "$CORE_PEER_LOCALMSPID" ]; then
+    echo "secret $secret holds an identity of MSP '${mspid:-none}', not $CORE_PEER_LOCALMSPID" >&2; return 1
+  fi
+  msp="$folder/msp"
+  (
+    umask 077
+    mkdir -p "$msp/signcerts" "$msp/keystore"
+    jq -r '.certificate' <<<"$value" >"$msp/signcerts/cert.pem"
+    jq -r '.privateKey' <<<"$value" >"$msp/keystore/key_sk"
+  )
+  for sub in cacerts intermediatecerts tlscacerts tlsintermediatecerts config.yaml; do
+    if [ -e "$CORE_PEER_MSPCONFIGPATH/$sub" ]; then cp -R "$CORE_PEER_MSPCONFIGPATH/$sub" "$msp/"; fi
+  done
+  printf '%s\n' "$msp"
+}

@@ -1,0 +1,66 @@
+/**
+ * moto_server, the independent AWS API emulator (Python `moto[server]`), started on a free
+ * 127.0.0.1 port: S3 and Secrets Manager for tests and for `npm run rehearse -- --fabric`.
+ */
+import { spawn } from 'node:child_process';
+import { freePort } from './fabric/processes';
+
+/** A moto_server started here, and the environment that points AWS clients at it. */
+export interface MotoServer {
+  readonly endpoint: string;
+  /** Fake credentials and the endpoint, for in-process clients and child processes alike. */
+  readonly env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** moto_server starts in 2-3 s on a quiet machine; a loaded one (load average 20) has taken over 30 s. */
+const STARTUP_LIMIT_MS = 120_000;
+
+/** Starts `moto_server` on a free port and waits until it answers; fails when it is missing. */
+export async function startMotoServer(): Promise<MotoServer> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn('moto_server', ['-p', String(port), '-H', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const failed = new Promise<never>((_, reject) => {
+    child.once('error', (error) => reject(new Error(`moto_server is required but could not start (${error.message}); install it with pip install 'moto[server]' (.ci/run does)`)));
+    child.once('exit', (code) => reject(new Error(`moto_server exited with code ${code} before answering:\n${output}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await Promise.race([answering(endpoint), failed]);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  failed.catch(() => undefined);
+  return {
+    endpoint,
+    env: {
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stop,
+  };
+}
+
+async function answering(endpoint: string): Promise<void> {
+  const deadline = Date.now() + STARTUP_LIMIT_MS;
+  for (;;) {
+    try {
+      await fetch(endpoint);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`moto_server at ${endpoint} did not answer within ${STARTUP_LIMIT_MS / 1000} s (${(error as Error).message})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
