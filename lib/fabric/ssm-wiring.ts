@@ -11,6 +11,7 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { backoffDelay, DEFAULT_RETRY } from '../amb-client';
 import type { Member } from '../config';
 import { OperationalError, UsageError } from '../errors';
+import { deployCommand } from '../members';
 import { s3EndpointOverride } from '../offchain';
 import { clientParameterNameOf, commandPolicyNameOf, stepBucketNameOf, stepPrefixOf } from './step-bucket';
 import { SsmTransport } from './ssm-transport';
@@ -73,7 +74,7 @@ export async function findFabricClient(networkName: string, region: string, memb
   if (!member.joined) {
     throw new UsageError(`${member.file}: ${member.name} has not joined the network yet, so its stack has no Fabric client to run the steps on; accept its invitation (npm run accept-invitation -- --member ${member.name}) and deploy first`);
   }
-  const deploy = `deploy ${member.name}'s stack (npx cdktf deploy ${member.name}), which creates the Fabric client, the step bucket and this record, or run the command on the Fabric client itself with --local`;
+  const deploy = `deploy ${member.name}'s stack (${deployCommand(member.name)}), which creates the Fabric client, the step bucket and this record, or run the command on the Fabric client itself with --local`;
   const parameter = clientParameterNameOf(networkName, member.name);
   let instanceId: string | undefined;
   try {
