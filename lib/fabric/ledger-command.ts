@@ -21,7 +21,10 @@ export interface LedgerWiring {
 
 /** The flag that picks the local transport. */
 export const LOCAL_FLAG = {
-  local: { type: 'boolean', description: "run the steps here with this shell's peer CLI environment (CORE_PEER_*, ORDERER), as on the member's Fabric client" },
+  local: {
+    type: 'boolean',
+    description: "run the steps here with this shell's peer CLI environment (CORE_PEER_*, ORDERER), on the member's Fabric client itself; default: through SSM Run Command on that client",
+  },
 } as const;
 
 /**
