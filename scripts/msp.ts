@@ -22,10 +22,10 @@ export function mspCommand(wiring: Pick<LedgerWiring, 'transportFor'> = DEFAULT_
       name: 'msp',
       summary: "Write the member's public MSP material (CA and admin certificates, TLS chain) under members/msp/<member>/ for review.",
       flags: LOCAL_FLAG,
-      examples: ['npm run msp -- --member bank --dry-run', 'npm run msp -- --member bank --local'],
+      examples: ['npm run msp -- --member bank --dry-run', 'npm run msp -- --member bank', 'npm run msp -- --member bank --local'],
     },
     async run(context) {
-      const transport = wiring.transportFor(context);
+      const transport = await wiring.transportFor(context);
       context.out.progress(`reading ${context.member.name}'s admin MSP (${transport.description})`);
       const material = await transport.run<MspMaterial>({ step: 'msp-read', params: {} });
       const folder = mspFolder(context.consortium, context.member.name);

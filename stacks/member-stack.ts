@@ -6,6 +6,7 @@ import type { Consortium, Member } from '../lib/config';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { FabricClient } from './constructs/fabric-client';
 import { LedgerArchive } from './constructs/ledger-archive';
+import { LedgerSteps } from './constructs/ledger-steps';
 import { IdentityManager } from './constructs/identity-manager';
 import { MemberKey } from './constructs/member-key';
 import { MemberLedger } from './constructs/member-ledger';
@@ -61,6 +62,8 @@ export class MemberStack extends TerraformStack {
   public readonly archive?: LedgerArchive;
   /** Keeps the member's `identities:` at its CA; absent until it has joined, or without identities. */
   public readonly identities?: IdentityManager;
+  /** The step bucket and rights that run `npm run msp|channel|chaincode` on the client through SSM; absent until the member has joined. */
+  public readonly ledgerSteps?: LedgerSteps;
 
   constructor(scope: Construct, props: MemberStackProps) {
     super(scope, props.member.name);
@@ -156,6 +159,23 @@ export class MemberStack extends TerraformStack {
         alarmTopicArn: this.alarms.arn,
       });
       new TerraformOutput(this, 'archive_bucket', { value: this.archive.store.bucketName, description: 'S3 bucket of the verified block archive (npm run archive)' });
+    }
+
+    if (this.client) {
+      this.ledgerSteps = new LedgerSteps(this, 'ledger-steps', {
+        memberName: member.name,
+        networkName: consortium.network.name,
+        accountId: member.accountId,
+        region,
+        clientInstanceId: this.client.instance.id,
+        clientRoleName: this.client.role.name,
+        keyArn: this.key.arn,
+      });
+      new TerraformOutput(this, 'ledger_steps_bucket', { value: this.ledgerSteps.bucketName, description: 'S3 bucket of the ledger step bundles and results (npm run msp, channel, chaincode)' });
+      new TerraformOutput(this, 'ledger_steps_policy_arn', {
+        value: this.ledgerSteps.commandPolicy.arn,
+        description: 'Managed policy to attach to the roles that run npm run msp, channel and chaincode (the governance pipeline role)',
+      });
     }
 
     if (fabricLedger && member.voting.automated) {

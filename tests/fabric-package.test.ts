@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Chaincode } from '../lib/config';
-import { OperationalError } from '../lib/errors';
+import { exitCodeOf } from '../lib/cli';
+import { OperationalError, UsageError } from '../lib/errors';
 import { buildChaincodePackage, packageIdOf } from '../lib/fabric/package';
 
 const CHAINCODE: Chaincode = {
@@ -107,5 +108,67 @@ describe('chaincode packages', () => {
     writeChaincode(bare, 'forward', new Date());
     rmSync(join(bare, 'chaincode', 'tiny', 'node_modules'), { recursive: true });
     await expect(buildChaincodePackage(CHAINCODE, bare)).rejects.toThrow(OperationalError);
+  });
+});
+
+describe('Go chaincode packages', () => {
+  const FIXTURE = join(__dirname, 'fixtures', 'go-chaincode');
+  const GO: Chaincode = { ...CHAINCODE, name: 'notes', language: 'go', path: 'chaincode/notes' };
+  const roots: string[] = [];
+  afterAll(() => roots.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  /** A repository holding the fixture at chaincode/notes, its files given the time `mtime`. */
+  const repository = (mtime: Date): string => {
+    const root = mkdtempSync(join(tmpdir(), 'go-package-test-'));
+    roots.push(root);
+    const dir = join(root, 'chaincode', 'notes');
+    cpSync(FIXTURE, dir, { recursive: true });
+    for (const file of execFileSync('find', [dir, '-type', 'f'], { encoding: 'utf8' }).trim().split('\n')) utimesSync(file, mtime, mtime);
+    return root;
+  };
+
+  test('two builds of the same module give byte-identical packages and the same package id', async () => {
+    const first = await buildChaincodePackage(GO, repository(new Date('2020-01-01T00:00:00Z')), { reuse: false });
+    const second = await buildChaincodePackage(GO, repository(new Date('2026-11-30T10:00:00Z')), { reuse: false });
+    expect(second.bytes.equals(first.bytes)).toBe(true);
+    expect(second.packageId).toBe(first.packageId);
+    expect(first.packageId).toMatch(/^notes_1\.0:[0-9a-f]{64}$/);
+  });
+
+  test('is a golang package of the module root: go.mod, its .go files and the vendor tree, without tests or testdata', async () => {
+    const built = await buildChaincodePackage(GO, repository(new Date()));
+    const out = mkdtempSync(join(tmpdir(), 'go-package-out-'));
+    roots.push(out);
+    writeFileSync(join(out, 'package.tgz'), built.bytes);
+    execFileSync('tar', ['-xzf', 'package.tgz'], { cwd: out });
+    expect(JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8'))).toEqual({ path: 'chaincode/notes', type: 'golang', label: 'notes_1.0' });
+    expect(execFileSync('tar', ['-tzf', 'code.tar.gz'], { cwd: out, encoding: 'utf8' }).trim().split('\n')).toEqual([
+      'src/go.mod',
+      'src/main.go',
+      'src/vendor/example.com/notekit/notekit.go',
+      'src/vendor/modules.txt',
+    ]);
+  });
+
+  test('a module that requires dependencies but has no vendor folder is refused with exit code 2, naming the folder', async () => {
+    const root = repository(new Date());
+    const vendor = join(root, 'chaincode', 'notes', 'vendor');
+    rmSync(vendor, { recursive: true });
+    const refusal = await buildChaincodePackage(GO, root).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(UsageError);
+    expect(exitCodeOf(refusal)).toBe(2);
+    expect((refusal as Error).message).toBe(
+      `chaincode notes: ${vendor} is missing (no ${join(vendor, 'modules.txt')}): AMB peers have no internet, so a Go chaincode travels with its dependencies vendored; run go mod vendor in ${join(root, 'chaincode', 'notes')} and commit the vendor folder`,
+    );
+  });
+
+  test('a vendor folder that does not list what go.mod requires (stale) is refused', async () => {
+    const root = repository(new Date());
+    const goMod = join(root, 'chaincode', 'notes', 'go.mod');
+    writeFileSync(goMod, readFileSync(goMod, 'utf8').replace('require example.com/notekit v0.1.0', 'require (\n\texample.com/notekit v0.2.0 // indirect\n)'));
+    await expect(buildChaincodePackage(GO, root)).rejects.toThrow(/vendor\/modules\.txt does not list example\.com\/notekit v0\.2\.0, which .*go\.mod requires; run go mod vendor/);
   });
 });

@@ -4,74 +4,25 @@
  * real step script runs under the profile, and the result comes back from S3, not from stdout
  * (which SSM cuts at 24,000 characters).
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SsmTransport } from '../lib/fabric/ssm-transport';
 import type { MspMaterial } from '../lib/fabric/msp';
+import { writeAdminMsp } from './helpers/certificates';
 import { startMotoServer, type MotoServer } from './helpers/moto';
+import { startStubSsm, type StubSsm } from './helpers/stub-ssm';
 import { requireTool } from './helpers/tools';
 
 const BUCKET = 'film-steps';
 const INSTANCE = 'i-0123456789abcdef0';
 
-interface Invocation {
-  child: ChildProcess;
-  status: 'InProgress' | 'Success' | 'Failed';
-  stdout: string;
-  polled: number;
-}
-
-/** The two SSM calls the transport makes, answered as the service and its agent would. */
-function startStubSsm(env: Record<string, string>): Promise<{ server: Server; endpoint: string; commands: string[] }> {
-  const invocations = new Map<string, Invocation>();
-  const commands: string[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      const input = JSON.parse(body || '{}');
-      const reply = (status: number, value: unknown) => {
-        response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-        response.end(JSON.stringify(value));
-      };
-      const target = String(request.headers['x-amz-target']);
-      if (target === 'AmazonSSM.SendCommand') {
-        if (input.DocumentName !== 'AWS-RunShellScript' || input.InstanceIds?.[0] !== INSTANCE) return reply(400, { __type: 'InvalidDocument', message: 'unexpected document or instance' });
-        const id = `cmd-${invocations.size + 1}`;
-        const shell = (input.Parameters.commands as string[]).join('\n');
-        commands.push(shell);
-        const child = spawn('sh', ['-c', shell], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-        const invocation: Invocation = { child, status: 'InProgress', stdout: '', polled: 0 };
-        child.stdout!.on('data', (chunk) => (invocation.stdout += chunk));
-        child.stderr!.on('data', () => undefined);
-        child.on('exit', (code) => (invocation.status = code === 0 ? 'Success' : 'Failed'));
-        invocations.set(id, invocation);
-        return reply(200, { Command: { CommandId: id, Status: 'Pending' } });
-      }
-      if (target === 'AmazonSSM.GetCommandInvocation') {
-        const invocation = invocations.get(input.CommandId);
-        if (!invocation || invocation.polled++ === 0) return reply(400, { __type: 'InvocationDoesNotExist', message: 'not yet' });
-        return reply(200, { CommandId: input.CommandId, InstanceId: INSTANCE, Status: invocation.status, StandardOutputContent: invocation.stdout.slice(0, 24_000) });
-      }
-      return reply(400, { __type: 'UnknownOperation', message: target });
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`, commands })));
-}
-
-function certificate(dir: string, name: string): string {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.pem`), '-days', '1', '-subj', `/CN=${name}`], { stdio: 'ignore' });
-  return readFileSync(join(dir, `${name}.pem`), 'utf8');
-}
-
 describe('SsmTransport (stub SSM, moto_server S3)', () => {
   let moto: MotoServer;
-  let stub: Awaited<ReturnType<typeof startStubSsm>>;
+  let stub: StubSsm;
   let work: string;
   let s3: S3Client;
   let ssm: SSMClient;
@@ -83,18 +34,11 @@ describe('SsmTransport (stub SSM, moto_server S3)', () => {
     requireTool('aws');
     moto = await startMotoServer();
     work = mkdtempSync(join(tmpdir(), 'ssm-transport-'));
-    const msp = join(work, 'msp');
-    for (const folder of ['cacerts', 'signcerts', 'tlscacerts', 'keystore']) mkdirSync(join(msp, folder), { recursive: true });
-    const ca = certificate(work, 'ca');
-    bigChain = Array.from({ length: 60 }, () => ca).join('');
+    const msp = writeAdminMsp(work, (ca) => (bigChain = Array.from({ length: 60 }, () => ca).join('')));
     expect(bigChain.length).toBeGreaterThan(24_000);
-    writeFileSync(join(msp, 'cacerts', 'ca.pem'), bigChain);
-    writeFileSync(join(msp, 'signcerts', 'cert.pem'), certificate(work, 'admin'));
-    writeFileSync(join(msp, 'tlscacerts', 'tls.pem'), certificate(work, 'tls'));
-    writeFileSync(join(msp, 'keystore', 'key_sk'), readFileSync(join(work, 'admin.key')));
     writeFileSync(join(work, 'fabric.sh'), `export ORDERER=orderer.example:30001\nexport CORE_PEER_MSPCONFIGPATH=${msp}\nexport CORE_PEER_TLS_ROOTCERT_FILE=${join(msp, 'tlscacerts', 'tls.pem')}\n`);
     writeFileSync(join(work, 'empty.sh'), `export ORDERER=orderer.example:30001\nexport CORE_PEER_MSPCONFIGPATH=${join(work, 'nothing')}\nexport CORE_PEER_TLS_ROOTCERT_FILE=/dev/null\n`);
-    stub = await startStubSsm({ ...moto.env, AWS_DEFAULT_REGION: 'us-east-1' });
+    stub = await startStubSsm({ instanceId: INSTANCE, env: { ...moto.env, AWS_DEFAULT_REGION: 'us-east-1' } });
     const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
     s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials });
     ssm = new SSMClient({ region: 'us-east-1', endpoint: stub.endpoint, credentials });
@@ -105,12 +49,9 @@ describe('SsmTransport (stub SSM, moto_server S3)', () => {
   afterAll(async () => {
     s3?.destroy();
     ssm?.destroy();
-    if (stub) {
-      stub.server.closeAllConnections();
-      await new Promise((resolve) => stub.server.close(resolve));
-    }
+    await stub?.stop();
     await moto?.stop();
-    rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   }, 30_000);
 
   test('runs the step on the instance and reads its result from S3, longer than the 24,000 characters SSM returns of stdout', async () => {

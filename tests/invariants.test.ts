@@ -138,6 +138,17 @@ describe.each(cases)('security review: %s', (_name, consortium, stack) => {
     }
   });
 
+  test('every bucket blocks all public access and is encrypted by default', () => {
+    const blocks = resources(stack, 'aws_s3_bucket_public_access_block');
+    const encryption = resources(stack, 'aws_s3_bucket_server_side_encryption_configuration');
+    for (const id of Object.keys(stack.resource.aws_s3_bucket ?? {})) {
+      const ofBucket = (settings: Record<string, any>[]) => settings.filter((setting) => target(setting.bucket) === `aws_s3_bucket.${id}`);
+      const blocked = ofBucket(blocks).some((block) => block.block_public_acls && block.block_public_policy && block.ignore_public_acls && block.restrict_public_buckets);
+      const encrypted = ofBucket(encryption).some((setting) => setting.rule?.[0]?.apply_server_side_encryption_by_default?.sse_algorithm !== undefined);
+      expect({ bucket: id, blocked, encrypted }).toEqual({ bucket: id, blocked: true, encrypted: true });
+    }
+  });
+
   test("every log group has a retention and the stack's KMS key; every queue and topic is encrypted with it", () => {
     const key = /^\$\{aws_kms_key\.key_\w+\.arn\}$/;
     for (const group of resources(stack, 'aws_cloudwatch_log_group')) {

@@ -1,6 +1,7 @@
 /** The GitHub workflows: per-member plans and deploys with per-member roles, governance from git. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { loadConsortium } from '../lib/config';
@@ -9,7 +10,8 @@ import { SAMPLE_DIR } from './helpers/consortium-fixture';
 
 const ROOT = join(__dirname, '..');
 const WORKFLOW_NAMES = ['pull-request', 'deploy', 'governance'] as const;
-const GOVERNANCE_SCRIPTS = ['sync', 'propose', 'vote', 'accept-invitation'] as const;
+const GOVERNANCE_SCRIPTS = ['sync', 'propose', 'vote', 'accept-invitation', 'msp', 'channel', 'chaincode'] as const;
+const LEDGER_JOBS = ['msp', 'channel', 'chaincode'] as const;
 
 type Step = { uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string>; if?: string; id?: string; 'continue-on-error'?: boolean };
 type Job = {
@@ -18,7 +20,7 @@ type Job = {
   if?: string;
   environment?: string;
   permissions?: Record<string, string>;
-  strategy?: { matrix?: { include?: string } };
+  strategy?: { matrix?: { include?: string }; 'max-parallel'?: number; 'fail-fast'?: boolean };
   outputs?: Record<string, string>;
   env?: Record<string, string>;
   steps: Step[];
@@ -116,7 +118,7 @@ describe('permissions and roles', () => {
     const roleField = (workflow: (typeof WORKFLOW_NAMES)[number], job: string) => awsStep(workflows[workflow].jobs[job])!.with!['role-to-assume'];
     expect(roleField('pull-request', 'plan')).toBe('${{ vars[matrix.planRoleVariable] }}');
     expect(roleField('deploy', 'deploy')).toBe('${{ vars[matrix.deployRoleVariable] }}');
-    for (const job of ['sync', 'propose', 'vote', 'accept-invitation']) expect(roleField('governance', job)).toBe('${{ vars[matrix.governanceRoleVariable] }}');
+    for (const job of ['sync', 'propose', 'vote', 'accept-invitation', ...LEDGER_JOBS]) expect(roleField('governance', job)).toBe('${{ vars[matrix.governanceRoleVariable] }}');
     expect(roleField('deploy', 'governance')).toBe('${{ vars[matrix.governanceRoleVariable] }}');
   });
 
@@ -255,9 +257,57 @@ describe('governance.yml', () => {
   });
 
   test('skips a selection that is empty rather than failing on an empty matrix', () => {
-    for (const job of ['sync', 'propose', 'vote', 'accept-invitation']) {
+    for (const job of ['sync', 'propose', 'vote', 'accept-invitation', ...LEDGER_JOBS]) {
       const output = /outputs\.(\w+)\)/.exec(workflow.jobs[job].strategy!.matrix!.include!)![1];
       expect(workflow.jobs[job].if).toContain(`needs.members.outputs.${output} != '[]'`);
     }
+  });
+
+  test('after sync, every active member runs msp, then channel, then chaincode, each stage once every member finished the one before', () => {
+    for (const job of LEDGER_JOBS) expect([job, selectionOf(job)]).toEqual([job, 'active']);
+    expect(needsOf(workflow.jobs.msp)).toEqual(['members', 'sync']);
+    expect(needsOf(workflow.jobs.channel)).toEqual(['members', 'msp']);
+    expect(needsOf(workflow.jobs.chaincode)).toEqual(['members', 'channel']);
+    // A failed stage of one member must not stop the others' next stage.
+    for (const job of LEDGER_JOBS) expect(workflow.jobs[job].if).toMatch(/^\$\{\{ !cancelled\(\) && /);
+    for (const job of LEDGER_JOBS) expect(workflow.jobs[job].strategy!['fail-fast']).toBe(false);
+  });
+
+  test('channel and chaincode run one member after the other, so a creation or approval helps the next member in the same run', () => {
+    expect(workflow.jobs.channel.strategy!['max-parallel']).toBe(1);
+    expect(workflow.jobs.chaincode.strategy!['max-parallel']).toBe(1);
+  });
+
+  test.each([
+    ['msp', '${{ env.CONSORTIUM_DIR }}/msp/${{ matrix.member }}'],
+    ['channel', '${{ steps.paths.outputs.updates }}'],
+    ['chaincode', '${{ env.CONSORTIUM_DIR }}/consortium.yaml'],
+  ])('%s opens a pull request per member with exactly what the command writes (%s)', (id, paths) => {
+    const job = workflow.jobs[id];
+    const command = job.steps.find((step) => step.run === `npm run ${id} -- --member "$MEMBER" --json`)!;
+    const pr = job.steps.find((step) => step.uses?.startsWith('peter-evans/create-pull-request@'))!;
+    expect(job.steps.indexOf(pr)).toBeGreaterThan(job.steps.indexOf(command));
+    expect(pr.with!['add-paths']).toBe(paths);
+    expect(pr.with!.branch).toBe(`governance/${id}-\${{ matrix.member }}`);
+  });
+
+  test('signatures of channel updates are collected in channels/ beside the members directory', () => {
+    const step = workflow.jobs.channel.steps.find((candidate) => candidate.id === 'paths')!;
+    expect(step.run).toBe('echo "updates=$(dirname "$CONSORTIUM_DIR")/channels" >> "$GITHUB_OUTPUT"');
+    const outputOf = (dir: string) => {
+      const output = join(mkdtempSync(join(tmpdir(), 'github-output-')), 'output');
+      spawnSync('bash', ['-c', step.run!], { env: { PATH: process.env.PATH, CONSORTIUM_DIR: dir, GITHUB_OUTPUT: output } });
+      return readFileSync(output, 'utf8');
+    };
+    expect(outputOf('members')).toBe('updates=./channels\n');
+    expect(outputOf('consortia/film/members')).toBe('updates=consortia/film/channels\n');
+  });
+
+  test("chaincode installs each chaincode's production dependencies before packaging, as every member must to build the same package", () => {
+    const job = workflow.jobs.chaincode;
+    const install = job.steps.findIndex((step) => /npm ci --prefix "\$\(dirname "\$lock"\)" --omit=dev --ignore-scripts/.test(step.run ?? ''));
+    const command = job.steps.findIndex((step) => step.run?.startsWith('npm run chaincode'));
+    expect(install).toBeGreaterThan(-1);
+    expect(install).toBeLessThan(command);
   });
 });

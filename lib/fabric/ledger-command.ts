@@ -7,28 +7,34 @@
 import { dirname, resolve } from 'node:path';
 import type { CommandSpec } from '../args';
 import { recordedNetworkId, type Command, type CommandContext } from '../command';
-import { UsageError } from '../errors';
 import { ambEndpoints, consortiumDirectory, type LedgerDirectory } from './directory';
 import type { ReconcileOptions, StepReport } from './reconcile';
 import { renderSteps } from './report';
+import { ssmTransportFor } from './ssm-wiring';
 import { LocalTransport, type StepTransport } from './transport';
 
 export interface LedgerWiring {
-  /** The acting member's transport. */
-  readonly transportFor: (context: CommandContext) => StepTransport;
+  /** The acting member's transport (found and checked asynchronously on AWS). */
+  readonly transportFor: (context: CommandContext) => StepTransport | Promise<StepTransport>;
   readonly directoryFor: (context: CommandContext) => LedgerDirectory;
 }
 
 /** The flag that picks the local transport. */
 export const LOCAL_FLAG = {
-  local: { type: 'boolean', description: "run the steps here with this shell's peer CLI environment (CORE_PEER_*, ORDERER), as on the member's Fabric client" },
+  local: {
+    type: 'boolean',
+    description: "run the steps here with this shell's peer CLI environment (CORE_PEER_*, ORDERER), on the member's Fabric client itself; default: through SSM Run Command on that client",
+  },
 } as const;
 
-/** The default wiring: --local runs here; otherwise SSM on the member's Fabric client. */
+/**
+ * The default wiring: --local runs here; otherwise SSM Run Command on the member's Fabric
+ * client, found through the record its stack keeps and checked first (ssm-wiring.ts).
+ */
 export const DEFAULT_WIRING: LedgerWiring = {
   transportFor(context) {
     if (context.args.flags.local) return new LocalTransport(process.env as Record<string, string>, 'peer CLI on this machine');
-    throw new UsageError(`${context.member.name}: steps run through SSM on the member's Fabric client once its stack provides the step bucket; until then run on the Fabric client itself with --local`);
+    return ssmTransportFor(context.consortium.network.name, context.consortium.network.region, context.member);
   },
   directoryFor(context) {
     return consortiumDirectory(context.consortium, ambEndpoints(context.client, recordedNetworkId(context.consortium)));
@@ -61,7 +67,7 @@ export function stepsCommand(
         consortium: context.consortium,
         member: context.member,
         directory: wiring.directoryFor(context),
-        transport: wiring.transportFor(context),
+        transport: await wiring.transportFor(context),
         dryRun: context.args.dryRun,
         repositoryRoot: repositoryRoot(context),
         progress: (message) => context.out.progress(message),

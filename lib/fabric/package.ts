@@ -12,6 +12,14 @@
  * Node 12: the runtime of AMB's Fabric 2.2), `node_modules` as `npm ci --omit=dev` installed
  * it (without symbolic links: the peer accepts regular files only, and the build's npm recreates
  * `node_modules/.bin`), and `chaincode-config.json` with the YAML's rules (the required certificate attribute).
+ *
+ * A Go package (type `golang`) carries the module as the peer's Go build reads it in module
+ * mode: `go.mod`, `go.sum`, the module's `.go` files (tests and `testdata/` left out: `go
+ * build` reads neither) and the whole `vendor/` tree, which the build uses with `-mod=vendor`
+ * (Fabric 2.2 golang platform: a module with a vendor folder builds offline, as AMB's peers
+ * must). The vendor folder is required whenever go.mod requires a module, and must list what
+ * go.mod requires (vendor/modules.txt, as `go mod vendor` writes it); this toolkit never runs
+ * the Go toolchain, so it is made with `go mod vendor` and committed with the chaincode.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
@@ -56,13 +64,12 @@ export function packageIdOf(label: string, bytes: Buffer): string {
  */
 export async function buildChaincodePackage(chaincode: Chaincode, repositoryRoot: string, options: { readonly reuse?: boolean } = {}): Promise<ChaincodePackage> {
   const dir = join(repositoryRoot, chaincode.path);
-  if (chaincode.language !== 'node') {
-    throw new UsageError(`chaincode ${chaincode.name}: language ${chaincode.language} is not packaged by this toolkit yet; use language: node`);
-  }
-  if (!existsSync(join(dir, 'package.json'))) throw new UsageError(`chaincode ${chaincode.name}: ${dir} has no package.json`);
+  const platform = PLATFORMS[chaincode.language];
+  if (!platform) throw new UsageError(`chaincode ${chaincode.name}: language ${chaincode.language} is not packaged by this toolkit; use node or go`);
+  if (!existsSync(join(dir, platform.marker))) throw new UsageError(`chaincode ${chaincode.name}: ${dir} has no ${platform.marker}`);
   const label = packageLabel(chaincode);
-  const codeTar = await tar(nodeSources(chaincode, dir).map((entry) => ({ ...entry, path: `src/${entry.path}` })));
-  const metadata = Buffer.from(JSON.stringify({ path: chaincode.path, type: 'node', label }));
+  const codeTar = await tar(platform.sources(chaincode, dir).map((entry) => ({ ...entry, path: `src/${entry.path}` })));
+  const metadata = Buffer.from(JSON.stringify({ path: chaincode.path, type: platform.type, label }));
   const key = createHash('sha256').update(codeTar).update(metadata).digest('hex');
   const cached = options.reuse === false ? undefined : builtPackages.get(key);
   if (cached) return cached;
@@ -104,6 +111,54 @@ export function nodeSources(chaincode: Chaincode, dir: string): PackageEntry[] {
   }
   return entries.sort((a, b) => compareBytes(a.path, b.path));
 }
+
+/** The files of a Go chaincode package's `src/` (the module root), sorted by path; see the file's comment. */
+export function goSources(chaincode: Chaincode, dir: string): PackageEntry[] {
+  const goMod = readFileSync(join(dir, 'go.mod'), 'utf8');
+  const required = requiredModules(goMod);
+  const vendor = join(dir, 'vendor');
+  if (required.length > 0) {
+    const modulesTxt = join(vendor, 'modules.txt');
+    if (!existsSync(modulesTxt)) {
+      throw new UsageError(
+        `chaincode ${chaincode.name}: ${vendor} is missing (no ${modulesTxt}): AMB peers have no internet, so a Go chaincode travels with its dependencies vendored; run go mod vendor in ${dir} and commit the vendor folder`,
+      );
+    }
+    const vendored = new Set([...readFileSync(modulesTxt, 'utf8').matchAll(/^# (\S+) (\S+)/gm)].map((match) => `${match[1]} ${match[2]}`));
+    const missing = required.filter((module) => !vendored.has(module));
+    if (missing.length > 0) {
+      throw new UsageError(`chaincode ${chaincode.name}: ${modulesTxt} does not list ${missing.join(', ')}, which ${join(dir, 'go.mod')} requires; run go mod vendor in ${dir} again and commit the vendor folder`);
+    }
+  }
+  const moduleFiles = walk(dir, dir).filter(
+    (entry) =>
+      entry.path === 'go.mod' ||
+      entry.path === 'go.sum' ||
+      entry.path.startsWith('vendor/') ||
+      (entry.path.endsWith('.go') && !entry.path.endsWith('_test.go') && !entry.path.split('/').includes('testdata')),
+  );
+  return moduleFiles.sort((a, b) => compareBytes(a.path, b.path));
+}
+
+/** `path version` of each module go.mod requires, from `require x v` lines and `require ( ... )` blocks. */
+function requiredModules(goMod: string): string[] {
+  const withoutComments = goMod.replace(/\/\/.*$/gm, '');
+  const single = [...withoutComments.matchAll(/^\s*require\s+([^\s(]+)\s+(\S+)/gm)].map((match) => `${match[1]} ${match[2]}`);
+  const blocks = [...withoutComments.matchAll(/^\s*require\s*\(([^)]*)\)/gm)].flatMap((match) =>
+    match[1]
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields.length >= 2)
+      .map(([path, version]) => `${path} ${version}`),
+  );
+  return [...single, ...blocks];
+}
+
+/** How each chaincode language is packaged: the file its folder must hold, Fabric's type, its sources. */
+const PLATFORMS: Record<Chaincode['language'], { readonly marker: string; readonly type: string; readonly sources: (chaincode: Chaincode, dir: string) => PackageEntry[] }> = {
+  node: { marker: 'package.json', type: 'node', sources: nodeSources },
+  go: { marker: 'go.mod', type: 'golang', sources: goSources },
+};
 
 /** `src/**\/*.ts` compiled one file at a time to `dist/**\/*.js` (CommonJS, Node 12); `.js` copied. */
 function compiledSources(srcDir: string): PackageEntry[] {

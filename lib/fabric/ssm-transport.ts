@@ -11,6 +11,7 @@ import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client
 import { GetCommandInvocationCommand, SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { OperationalError } from '../errors';
 import { tarGz } from './package';
+import { RUN_SHELL_DOCUMENT, STEP_OBJECTS } from './step-bucket';
 import { bundleFiles, type StepRequest, type StepTransport } from './transport';
 
 export interface SsmTransportOptions {
@@ -20,8 +21,13 @@ export interface SsmTransportOptions {
   readonly instanceId: string;
   /** The member's step bucket (bundles and results). */
   readonly bucket: string;
-  /** Key prefix of step objects. @default 'steps' */
+  /** Key prefix of step objects; the member stack lets the client use `stepPrefixOf(instanceId)` only. @default 'steps' */
   readonly prefix?: string;
+  /**
+   * Region of the bucket, for the AWS CLI on the client (its profile sets none).
+   * @default the CLI's own (AWS_REGION, its config, or the instance's region)
+   */
+  readonly region?: string;
   /** Shell profile with the peer CLI environment on the client. @default '/etc/profile.d/fabric.sh' */
   readonly profile?: string;
   /** Wait between status polls, ms. @default 2000 */
@@ -50,30 +56,30 @@ export class SsmTransport implements StepTransport {
         .sort()
         .map((path) => ({ path, data: files[path], executable: path.endsWith('.sh') })),
     );
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${key}/bundle.tgz`, Body: bundle }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${key}/${STEP_OBJECTS.bundle}`, Body: bundle }));
     try {
       const timeout = this.options.timeoutSeconds ?? 900;
       const sent = await ssm.send(
         new SendCommandCommand({
           InstanceIds: [instanceId],
-          DocumentName: 'AWS-RunShellScript',
+          DocumentName: RUN_SHELL_DOCUMENT,
           Comment: `amb-consortium step ${request.step}`,
           TimeoutSeconds: 600,
-          Parameters: { commands: [stepCommand(bucket, key, request, this.options.profile ?? '/etc/profile.d/fabric.sh')], executionTimeout: [String(timeout)] },
+          Parameters: { commands: [stepCommand(bucket, key, request, this.options.profile ?? '/etc/profile.d/fabric.sh', this.options.region)], executionTimeout: [String(timeout)] },
         }),
       );
       const commandId = sent.Command?.CommandId;
       if (!commandId) throw new OperationalError(`SSM accepted step ${request.step} for ${instanceId} but returned no command id`);
       const status = await this.waitFor(commandId, timeout);
       if (status !== 'Success') {
-        const log = await this.read(`${key}/step.log`);
+        const log = await this.read(`${key}/${STEP_OBJECTS.log}`);
         throw new OperationalError(`step ${request.step} ${status.toLowerCase()} on ${instanceId} (SSM command ${commandId}): ${(log ?? 'no step log in the bucket; see the command output in the Systems Manager console').trim().slice(-4000)}`);
       }
-      const result = await this.read(`${key}/result.json`);
+      const result = await this.read(`${key}/${STEP_OBJECTS.result}`);
       if (result === undefined) throw new OperationalError(`step ${request.step} on ${instanceId} (SSM command ${commandId}) left no result in s3://${bucket}/${key}/`);
       return JSON.parse(result) as T;
     } finally {
-      await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: ['bundle.tgz', 'result.json', 'step.log'].map((name) => ({ Key: `${key}/${name}` })), Quiet: true } }));
+      await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: Object.values(STEP_OBJECTS).map((name) => ({ Key: `${key}/${name}` })), Quiet: true } }));
     }
   }
 
@@ -110,23 +116,25 @@ function quote(value: string): string {
 }
 
 /** The shell the Run Command executes on the client, as one bash script. */
-export function stepCommand(bucket: string, key: string, request: StepRequest, profile: string): string {
+export function stepCommand(bucket: string, key: string, request: StepRequest, profile: string, region?: string): string {
   const url = (name: string) => quote(`s3://${bucket}/${key}/${name}`);
+  const cp = `aws s3 cp${region ? ` --region ${quote(region)}` : ''} --only-show-errors`;
   const exports = Object.entries(request.params).map(([name, value]) => `export ${name}=${quote(value)}`);
   const script = [
     'set -euo pipefail',
     'work=$(mktemp -d)',
     'trap \'rm -rf "$work"\' EXIT',
     'cd "$work"',
-    `aws s3 cp ${url('bundle.tgz')} bundle.tgz --only-show-errors`,
+    `${cp} ${url(STEP_OBJECTS.bundle)} bundle.tgz`,
     'tar -xzf bundle.tgz',
+    `if [ ! -f ${quote(profile)} ]; then echo ${quote(`the Fabric client setup has not finished (no ${profile}): run sudo /usr/local/sbin/fabric-client-setup on the client, then re-run`)} >step.log; ${cp} step.log ${url(STEP_OBJECTS.log)}; exit 1; fi`,
     `set +u; . ${quote(profile)}; set -u`,
     'export RESULT_FILE="$work/result.json"',
     ...exports,
     'status=0',
     `bash steps/${request.step}.sh 2>step.log || status=$?`,
-    `aws s3 cp step.log ${url('step.log')} --only-show-errors`,
-    `if [ -f result.json ]; then aws s3 cp result.json ${url('result.json')} --only-show-errors; fi`,
+    `${cp} step.log ${url(STEP_OBJECTS.log)}`,
+    `if [ -f result.json ]; then ${cp} result.json ${url(STEP_OBJECTS.result)}; fi`,
     'exit "$status"',
   ].join('\n');
   return `bash -c ${quote(script)}`;
