@@ -12,6 +12,7 @@ import { OperationalError, UsageError } from './errors';
 import type { LedgerDirectory } from './fabric/directory';
 import type { StepTransport } from './fabric/transport';
 import { identitySecretName } from './identities/secret-names';
+import { firstHolderOf } from './identities/signers';
 import { s3Failure, verifyDocument, type VerifiedDocument } from './offchain';
 
 /** The chaincode `anchor` and `verify --from-ledger` use, by its name in consortium.yaml. */
@@ -61,9 +62,7 @@ export type AnchoringIdentity =
 export function anchoringIdentity(consortium: Consortium, member: Member, ledger: DocumentsLedger): AnchoringIdentity {
   const required = ledger.chaincode.requiredAttribute;
   if (!required) return { kind: 'admin', description: `${member.name}'s admin (${member.adminUsername})` };
-  const identity = member.identities.find(
-    (candidate) => !candidate.removed && candidate.attributes.some((attribute) => attribute.ecert && attribute.name === required.name && attribute.value === required.value),
-  );
+  const identity = firstHolderOf(member, required);
   const rule = `${required.name}=${required.value}`;
   if (!identity) {
     throw new UsageError(

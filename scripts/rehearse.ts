@@ -39,8 +39,7 @@ import { executeAdopt, type AdoptResult } from './adopt';
 import { fabricBinaries } from '../sim/fabric/binaries';
 import { enrollAdmin, peerChannels } from '../sim/fabric/client';
 import { disposeWorkspace, prepareWorkspace, restoreLedgerSections } from '../lib/rehearsal/workspace';
-import { ambEndpoints, consortiumDirectory } from '../lib/fabric/directory';
-import type { LedgerWiring, StepsResult } from '../lib/fabric/ledger-command';
+import { DEFAULT_WIRING, type LedgerWiring, type StepsResult } from '../lib/fabric/ledger-command';
 import { LocalTransport } from '../lib/fabric/transport';
 import { TAMPERED_EXIT_CODE, offchainStoreOf, type StoredDocument } from '../lib/offchain';
 import { DOCUMENTS_CHAINCODE, type AnchorResult, type LedgerVerifiedDocument } from '../lib/offchain-ledger';
@@ -322,10 +321,8 @@ export async function rehearse(options: RehearsalOptions): Promise<RehearsalSumm
         if (context.args.flags.local !== true) throw new UsageError(`${context.member.name}: the rehearsal runs ledger steps with --local`);
         return new LocalTransport(fabricNetwork.peerCliEnv(context.member.memberId!), `${context.member.name}'s Fabric client (simulator)`);
       },
-      // Each member's peers through GetNode with that member's own account: AMB answers GetNode for one's own nodes only.
-      directoryFor(context) {
-        return consortiumDirectory(context.consortium, (memberId, nodeId) => ambEndpoints(clientFor(context.consortium.members.find((member) => member.memberId === memberId)!, context.consortium), networkId)(memberId, nodeId));
-      },
+      // As on AWS: the acting member's own account resolves only its own peers (GetNode); other members' peers come from the channel config's anchor peers.
+      directoryFor: DEFAULT_WIRING.directoryFor,
     };
     const onChannels = () => load().members.filter((member) => !member.removed && load().channels.some((channel) => channel.members.includes(member.name)));
     for (const member of onChannels()) await step(member.name, 'msp --local', async () => describeMsp(await run(mspCommand(wiring), member.name, ['--local'])));

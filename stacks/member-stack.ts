@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { Fn, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { vpcEndpointServiceName } from '../lib/amb';
 import type { Consortium, Member } from '../lib/config';
 import { AlarmTopic } from './constructs/alarm-topic';
@@ -16,6 +18,7 @@ import { OffchainStore } from './constructs/offchain-store';
 import { ProposalVoter } from './constructs/proposal-voter';
 import { terraformLiterals } from './terraform-literal';
 import { voterSettings } from './voter/bundle';
+import { signingIdentities } from '../lib/identities/signers';
 
 export interface MemberStackProps {
   readonly consortium: Consortium;
@@ -204,6 +207,15 @@ export class MemberStack extends TerraformStack {
         subnetIds: this.network.endpointSubnetIds,
         securityGroupId: this.endpoint.clientSecurityGroup.id,
       });
+      // The client signs as the identities whose attribute a chaincode of its channels requires
+      // (offchain anchor): those secrets only; the stack key already decrypts through Secrets Manager.
+      const signers = this.client ? signingIdentities(consortium, member) : [];
+      if (signers.length > 0) {
+        const permissions = new DataAwsIamPolicyDocument(this, 'client-signing-identities-permissions', {
+          statement: [{ sid: 'ReadSigningIdentitySecrets', actions: ['secretsmanager:GetSecretValue'], resources: signers.map((identity) => this.identities!.secrets[identity.name].arn) }],
+        });
+        new IamRolePolicy(this, 'client-signing-identities', { name: 'signing-identities', role: this.client!.role.name, policy: permissions.json });
+      }
       new TerraformOutput(this, 'identity_manager_function_name', {
         value: this.identities.function.functionName,
         description: 'Lambda that registers, enrolls and renews the Fabric identities (npm run identities)',

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConsortium } from '../lib/config';
-import { SAMPLE_DIR } from './helpers/consortium-fixture';
+import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
 import { policyDocument, resources, single, synthAll, type TerraformJson } from './helpers/synth';
 
 const KEY_ARN = /^\$\{aws_kms_key\.key_\w+\.arn\}$/;
@@ -132,5 +132,32 @@ describe('identity manager in the member stacks', () => {
     const alarm = resources(vendor, 'aws_cloudwatch_metric_alarm').find((candidate) => candidate.alarm_name === 'drm-royalties-ott-vendor-1-identities-errors')!;
     expect(alarm).toMatchObject({ namespace: 'AWS/Lambda', metric_name: 'Errors', threshold: 1, comparison_operator: 'GreaterThanOrEqualToThreshold' });
     expect(alarm.alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic\.alarms_topic_\w+\.arn/)]);
+  });
+
+  test('the sample client reads no identity secret: no chaincode requires an attribute', () => {
+    for (const stack of Object.values(stacks)) {
+      expect(resources(stack, 'aws_iam_role_policy').filter((policy) => policy.name === 'signing-identities')).toEqual([]);
+    }
+  });
+
+  describe('with documents requiring role=payer', () => {
+    const fixture = new ConsortiumFixture().edit('consortium.yaml', 'endorsementPolicy: MAJORITY', 'endorsementPolicy: MAJORITY\n    requiredAttribute: role=payer');
+    const required = synthAll(fixture.load());
+    afterAll(() => fixture.dispose());
+
+    test("the bank's client may read exactly the secret of the identity that carries it, for offchain anchor", () => {
+      const policy = resources(required.bank, 'aws_iam_role_policy').find((candidate) => candidate.name === 'signing-identities')!;
+      expect(policy.role).toMatch(/^\$\{aws_iam_role\.client_role_\w+\.name\}$/);
+      expect(policy.policy).toBe('${data.aws_iam_policy_document.client-signing-identities-permissions.json}');
+      expect(required.bank.data!.aws_iam_policy_document['client-signing-identities-permissions'].statement).toEqual([
+        { sid: 'ReadSigningIdentitySecrets', actions: ['secretsmanager:GetSecretValue'], resources: [expect.stringMatching(/^\$\{aws_secretsmanager_secret\.identities_secret-royalty-payer_\w+\.arn\}$/)] },
+      ]);
+    });
+
+    test('members off the chaincode\'s channel, or without a holder, get no such grant', () => {
+      for (const name of ['filmmaker', 'ott-vendor-1', 'ott-vendor-2']) {
+        expect(resources(required[name], 'aws_iam_role_policy').filter((policy) => policy.name === 'signing-identities')).toEqual([]);
+      }
+    });
   });
 });

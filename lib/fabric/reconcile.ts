@@ -259,8 +259,7 @@ export async function reconcileChaincodes(options: ReconcileOptions & { readonly
         if (step.kind === 'approve') {
           return (await transport.run<{ approved: boolean }>({ step: 'chaincode-approve', params: { ...definition, PACKAGE_ID: built.packageId, PEER_ADDRESS: peers[0].endpoint }, files: definitionFiles })).approved;
         }
-        const endorsers = await commitEndorsers(directory, channel);
-        return (await transport.run<{ committed: boolean }>({ step: 'chaincode-commit', params: { ...definition, ENDORSERS: endorsers.join(' ') }, files: definitionFiles })).committed;
+        return (await transport.run<{ committed: boolean }>({ step: 'chaincode-commit', params: definition, files: definitionFiles })).committed;
       })),
     );
     const committedNow = steps.some((step) => step.kind === 'commit') || (state.committed?.sequence ?? 0) >= chaincode.sequence;
@@ -269,21 +268,4 @@ export async function reconcileChaincodes(options: ReconcileOptions & { readonly
     }
   }
   return reports;
-}
-
-/**
- * One peer of each channel member, enough for the channel's LifecycleEndorsement rule: the
- * commit's endorsements must satisfy it (AMB peers of other members are reached through the
- * member's own VPC endpoint).
- */
-export async function commitEndorsers(directory: LedgerDirectory, channel: Channel): Promise<string[]> {
-  const endpoints: string[] = [];
-  for (const name of channel.members) {
-    const [first] = await directory.peers(name);
-    if (first) endpoints.push(first.endpoint);
-  }
-  if (endpoints.length < required(channel.policies.lifecycleEndorsement, channel.members.length)) {
-    throw new OperationalError(`${channel.name}: only ${endpoints.length} of its members have a peer with an endpoint; committing needs ${channel.policies.lifecycleEndorsement} of ${channel.members.length}`);
-  }
-  return endpoints;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Commits the chaincode definition, endorsed by peers of enough members (ENDORSERS), unless
-# the channel has it committed already.
-# Parameters: CHANNEL NAME VERSION SEQUENCE SIGNATURE_POLICY INIT_REQUIRED ENDORSERS ("host:port ...").
+# Commits the chaincode definition, unless the channel has it committed already, endorsed by
+# the anchor peer of every organisation of the channel (read from its config: enough for any
+# LifecycleEndorsement rule over the channel's members, once each has set its anchor peer).
+# Parameters: CHANNEL NAME VERSION SEQUENCE SIGNATURE_POLICY INIT_REQUIRED.
 # Result: {"committed": bool}
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
@@ -11,6 +12,7 @@ if [ "$(committed_sequence)" -ge "$SEQUENCE" ]; then
   exit 0
 fi
 definition_args
+anchor_endorsers "$CHANNEL"
 endorser_args
 peer lifecycle chaincode commit "${definition[@]}" "${endorsers[@]}" --waitForEvent "${orderer_args[@]}"
 result '{"committed": true}'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets this member's anchor peers on a channel: a config update of its own organisation's
-# AnchorPeers value, signed by its admin alone (the org's Admins policy).
+# AnchorPeers value, signed by its admin alone (the org's Admins policy); done once the channel's
+# config carries it.
 # Parameters: CHANNEL, ANCHORS ("host:port ..."). Result: {"updated": bool}
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
@@ -15,4 +16,5 @@ config_update_envelope "$CHANNEL" "$WORK/config.json" "$WORK/updated.json" "$WOR
 if [ "$status" = 4 ]; then result '{"updated": false}'; exit 0; fi
 [ "$status" = 0 ] || exit "$status"
 peer channel update -c "$CHANNEL" -f "$WORK/anchors.pb" "${orderer_args[@]}"
+wait_config_past "$CHANNEL" "$(jq -r '.sequence // "0"' "$WORK/config.json")" >/dev/null
 result '{"updated": true}'

@@ -12,11 +12,5 @@ if ! peer channel update -c "$CHANNEL" -f "$WORK/signed.pb" "${orderer_args[@]}"
   cat "$WORK/update.log" >&2
   exit 1
 fi
-for _ in $(seq 1 120); do
-  fetch_config "$CHANNEL" "$WORK/after.json" >/dev/null
-  sequence=$(jq -r '.sequence // "0"' "$WORK/after.json")
-  if [ "$sequence" -gt "$SEQUENCE" ]; then result "{\"submitted\": true, \"sequence\": $sequence}"; exit 0; fi
-  sleep 0.5
-done
-echo "the orderer accepted the update, but $CHANNEL's config is still at sequence $SEQUENCE after 60 s; run npm run channel again to see whether it was applied" >&2
-exit 1
+sequence=$(wait_config_past "$CHANNEL" "$SEQUENCE")
+result "{\"submitted\": true, \"sequence\": $sequence}"

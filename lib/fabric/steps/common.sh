@@ -58,6 +58,31 @@ definition_args() {
   if [ -f "$WORK/collections.json" ]; then definition+=(--collections-config "$WORK/collections.json"); fi
 }
 
+# wait_config_past CHANNEL SEQUENCE: waits (60 s at most) until the orderer serves a config of
+# CHANNEL past SEQUENCE; the orderer acknowledges an update before it cuts its block, and the
+# next step (or member) must read the config as it is after it. Prints the new sequence.
+wait_config_past() {
+  local channel=$1 before=$2 sequence
+  for _ in $(seq 1 120); do
+    fetch_config "$channel" "$WORK/after-$channel.json" >/dev/null
+    sequence=$(jq -r '.sequence // "0"' "$WORK/after-$channel.json")
+    if [ "$sequence" -gt "$before" ]; then echo "$sequence"; return 0; fi
+    sleep 0.5
+  done
+  echo "the orderer accepted the update, but $channel's config is still at sequence $before after 60 s; run npm run channel again to see whether it was applied" >&2
+  return 1
+}
+
+# anchor_endorsers CHANNEL: sets ENDORSERS to the first anchor peer of every organisation of
+# the channel, read from its config. Other members' peers are found as Fabric's gossip finds
+# them: AMB answers GetNode only for the caller's own nodes, so the AMB API cannot name them.
+anchor_endorsers() {
+  local channel=$1
+  fetch_config "$channel" "$WORK/endorsers-config.json" >/dev/null
+  ENDORSERS=$(jq -r '.channel_group.groups.Application.groups[].values.AnchorPeers.value.anchor_peers[0] // empty | "\(.host):\(.port)"' "$WORK/endorsers-config.json" | tr '\n' ' ')
+  [ -n "$ENDORSERS" ] || { echo "no organisation of $channel has an anchor peer: each member runs npm run channel first" >&2; return 1; }
+}
+
 # endorser_args: --peerAddresses/--tlsRootCertFiles for each "host:port" of ENDORSERS
 endorser_args() {
   endorsers=()

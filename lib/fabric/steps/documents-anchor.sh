@@ -11,9 +11,7 @@
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 : "${CHANNEL:?}" "${NAME:?}" "${KEY:?}" "${VERSION_ID:?}" "${SHA256:?}" "${PEER_ADDRESS:?}" "${CORE_PEER_LOCALMSPID:?}"
-fetch_config "$CHANNEL" "$WORK/config.json" >/dev/null
-ENDORSERS=$(jq -r '.channel_group.groups.Application.groups[].values.AnchorPeers.value.anchor_peers[0] // empty | "\(.host):\(.port)"' "$WORK/config.json" | tr '\n' ' ')
-[ -n "$ENDORSERS" ] || { echo "no organisation of $CHANNEL has an anchor peer: each member runs npm run channel first" >&2; exit 1; }
+anchor_endorsers "$CHANNEL"
 msp=$CORE_PEER_MSPCONFIGPATH
 if [ -n "${IDENTITY_SECRET:-}" ]; then
   private=$(mktemp -d)
