@@ -1,8 +1,8 @@
 /**
  * The archive against real Fabric 2.2 (the simulator's processes) and S3 as moto_server
  * emulates it. One member, a channel created by hand with the `documents` chaincode deployed
- * through the local external builder, an orderer that cuts a block per transaction, and a
- * few hundred blocks of Anchor transactions submitted with the Fabric 2.2 Node SDK
+ * through the local external builder, an orderer that cuts a block per transaction, and
+ * 200 blocks of Anchor transactions submitted with the Fabric 2.2 Node SDK
  * (fabric-common). Then: archive over the peer's Deliver stream, verify (alone and against
  * the live peer), resume after new blocks, a transaction read back as the SDK returned it,
  * `offchain verify --from-archive`, a run killed half way and re-run, and the three kinds of
@@ -42,7 +42,7 @@ const ROOT = join(__dirname, '..');
 const MEMBER = 'm-BANK';
 const CHANNEL = 'royalties';
 /** Anchor transactions (one block each) made before the first archive run. */
-const BLOCKS = 300;
+const BLOCKS = 200;
 
 let fabric: FabricNetwork;
 let moto: MotoServer;
@@ -65,7 +65,7 @@ async function committed(height: number): Promise<void> {
   const deadline = Date.now() + 120_000;
   while ((await heights.height(CHANNEL)) < height) {
     if (Date.now() > deadline) throw new Error(`the peer did not reach height ${height} within 120 s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
@@ -148,7 +148,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 }, 120_000);
 
-describe('archive of a real Fabric 2.2 channel of a few hundred blocks', () => {
+describe('archive of a real Fabric 2.2 channel of two hundred blocks and more', () => {
   let height: number;
 
   it("copies every block from the member's own peer into the bucket its YAML names; the last header hash is the peer's current block hash", async () => {
