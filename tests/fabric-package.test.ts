@@ -88,6 +88,44 @@ describe('chaincode packages', () => {
     expect(compiled).not.toContain('private readonly');
   });
 
+  test('carries the packages the lock lists, nested and scoped ones too, and no node_modules a package brought inside its own folder', async () => {
+    const dir = root();
+    writeChaincode(dir, 'forward', new Date());
+    const modules = join(dir, 'chaincode', 'tiny', 'node_modules');
+    const lock = { packages: { 'node_modules/dep': {}, 'node_modules/dep/node_modules/inner': {}, 'node_modules/@scope/lib': {}, 'node_modules/bundler': {}, 'node_modules/bundler/node_modules/bundled': { inBundle: true } } };
+    const files: [string, string][] = [
+      ['.package-lock.json', JSON.stringify(lock)],
+      ['dep/node_modules/inner/index.js', 'module.exports = 2;\n'],
+      ['@scope/lib/index.js', 'module.exports = 3;\n'],
+      ['bundler/index.js', 'module.exports = 4;\n'],
+      ['bundler/node_modules/bundled/index.js', 'module.exports = 5;\n'],
+      // As protobufjs 6.11.4+ publishes its command line: a node_modules npm never installed.
+      ['dep/cli/package.json', '{}'],
+      ['dep/cli/node_modules/jsdoc/index.js', 'module.exports = 6;\n'],
+      ['dep/cli/node_modules/@babel/parser/index.js', 'module.exports = 7;\n'],
+      ['dep/node_modules/stray/index.js', 'module.exports = 8;\n'],
+    ];
+    for (const [path, text] of files) {
+      mkdirSync(join(modules, path, '..'), { recursive: true });
+      writeFileSync(join(modules, path), text);
+    }
+    const built = await buildChaincodePackage(CHAINCODE, dir);
+    const out = root();
+    writeFileSync(join(out, 'package.tgz'), built.bytes);
+    execFileSync('tar', ['-xzf', 'package.tgz'], { cwd: out });
+    const carried = execFileSync('tar', ['-tzf', 'code.tar.gz'], { cwd: out, encoding: 'utf8' }).split('\n').filter((path) => path.startsWith('src/node_modules/'));
+    expect(carried).toEqual([
+      'src/node_modules/.package-lock.json',
+      'src/node_modules/@scope/lib/index.js',
+      'src/node_modules/bundler/index.js',
+      'src/node_modules/bundler/node_modules/bundled/index.js',
+      'src/node_modules/dep/cli.js',
+      'src/node_modules/dep/cli/package.json',
+      'src/node_modules/dep/index.js',
+      'src/node_modules/dep/node_modules/inner/index.js',
+    ]);
+  });
+
   test('carries the required attribute as chaincode-config.json, which changes the package id', async () => {
     const dir = root();
     writeChaincode(dir, 'forward', new Date());

@@ -12,6 +12,11 @@
  * Node 12: the runtime of AMB's Fabric 2.2), `node_modules` as `npm ci --omit=dev` installed
  * it (without symbolic links: the peer accepts regular files only, and the build's npm recreates
  * `node_modules/.bin`), and `chaincode-config.json` with the YAML's rules (the required certificate attribute).
+ * Of `node_modules` it carries the packages npm's lock (`node_modules/.package-lock.json`)
+ * lists, bundled dependencies included, and no folder a published package brought inside its
+ * own tree as a `node_modules` npm never installed: protobufjs 6.11.4 and later ship their
+ * command line's dependencies that way (20 MB, 2,200 files that Node.js loads only when that
+ * command line runs), and with them the package was twice as large and installed twice as slowly.
  *
  * A Go package (type `golang`) carries the module as the peer's Go build reads it in module
  * mode: `go.mod`, `go.sum`, the module's `.go` files (tests and `testdata/` left out: `go
@@ -96,7 +101,8 @@ export function nodeSources(chaincode: Chaincode, dir: string): PackageEntry[] {
   if (!existsSync(lock)) {
     throw new OperationalError(`chaincode ${chaincode.name}: ${join(dir, 'node_modules')} is not installed; run npm ci --omit=dev --ignore-scripts in ${dir} (AMB peers have no internet: dependencies travel in the package)`);
   }
-  const dev = Object.entries((JSON.parse(readFileSync(lock, 'utf8')) as { packages?: Record<string, { dev?: boolean }> }).packages ?? {}).filter(([, info]) => info.dev);
+  const installed = (JSON.parse(readFileSync(lock, 'utf8')) as { packages?: Record<string, { dev?: boolean }> }).packages ?? {};
+  const dev = Object.entries(installed).filter(([, info]) => info.dev);
   if (dev.length > 0) {
     throw new OperationalError(`chaincode ${chaincode.name}: node_modules holds development dependencies (${dev[0][0]}, ...); run npm ci --omit=dev --ignore-scripts in ${dir} so the package carries what the peer runs, and only that`);
   }
@@ -104,7 +110,7 @@ export function nodeSources(chaincode: Chaincode, dir: string): PackageEntry[] {
     { path: 'package.json', data: readFileSync(join(dir, 'package.json')) },
     ...(existsSync(join(dir, 'package-lock.json')) ? [{ path: 'package-lock.json', data: readFileSync(join(dir, 'package-lock.json')) }] : []),
     ...compiledSources(join(dir, 'src')),
-    ...walk(join(dir, 'node_modules'), dir),
+    ...walk(join(dir, 'node_modules'), dir, (folder) => !isPackageFolder(folder) || folder in installed),
   ];
   if (chaincode.requiredAttribute) {
     entries.push({ path: 'chaincode-config.json', data: Buffer.from(`${JSON.stringify({ requiredAttribute: chaincode.requiredAttribute })}\n`) });
@@ -173,7 +179,19 @@ function compiledSources(srcDir: string): PackageEntry[] {
     });
 }
 
-function walk(root: string, base: string): PackageEntry[] {
+/**
+ * True for a package's folder inside a `node_modules` (`…node_modules/name` or
+ * `…node_modules/@scope/name`), as npm's lock keys them; false for a scope folder itself.
+ */
+function isPackageFolder(path: string): boolean {
+  return /(^|\/)node_modules\/(@[^/]+\/[^/]+|[^@/][^/]*)$/.test(path);
+}
+
+/**
+ * The regular files under `root`, paths relative to `base`, sorted. A folder for which
+ * `descend(path)` is false is left out with everything under it.
+ */
+function walk(root: string, base: string, descend: (path: string) => boolean = () => true): PackageEntry[] {
   const entries: PackageEntry[] = [];
   const visit = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
@@ -182,8 +200,9 @@ function walk(root: string, base: string): PackageEntry[] {
       const shown = relative(base, path).split(sep).join('/');
       // The peer's untar accepts regular files only; npm recreates node_modules/.bin links at build.
       if (stat.isSymbolicLink()) continue;
-      if (stat.isDirectory()) visit(path);
-      else if (stat.isFile()) entries.push({ path: shown, data: readFileSync(path), executable: (stat.mode & 0o111) !== 0 });
+      if (stat.isDirectory()) {
+        if (descend(shown)) visit(path);
+      } else if (stat.isFile()) entries.push({ path: shown, data: readFileSync(path), executable: (stat.mode & 0o111) !== 0 });
     }
   };
   visit(root);
