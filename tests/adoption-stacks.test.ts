@@ -121,7 +121,7 @@ describe('validated by Terraform and CloudFormation tooling', () => {
 
   // Quiet run: about 15 s per stack (provider schema load); the machine may be shared.
   test.each(['filmmaker', 'bank'])('terraform validate accepts the adopted %s stack, import blocks included', async (name) => {
-    requireTool('terraform', ['version']);
+    requireTool('terraform');
     const env = offlineTerraformEnv();
     await execFileAsync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: stackDir(name), env });
     const { stdout } = await execFileAsync('terraform', ['validate', '-no-color'], { cwd: stackDir(name), env });

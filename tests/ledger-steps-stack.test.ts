@@ -158,7 +158,7 @@ describe('GIVEN bank: the rights', () => {
 });
 
 test('terraform validate accepts the construct, offline', async () => {
-  requireTool('terraform', ['version']);
+  requireTool('terraform');
   const stack = new TerraformStack(Testing.app(), 'ledger-steps');
   new AwsProvider(stack, 'aws', { region: 'eu-west-2' });
   new LedgerSteps(stack, 'ledger-steps', {

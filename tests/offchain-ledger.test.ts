@@ -1,16 +1,19 @@
 /**
  * `npm run offchain -- anchor` and `verify --from-ledger` end to end: real Fabric 2.2 (the
  * simulator's FabricNetwork) with the documents chaincode committed by msp/channel/chaincode,
- * moto for S3 and Secrets Manager. The chaincode requires role=payer, so the bank anchors as
- * the royalty-payer identity its identity manager enrolled (key fetched by the step script
- * from Secrets Manager), never as its admin.
+ * moto for S3 and Secrets Manager. The chaincode requires role=payer (chaincodes[].requiredAttribute),
+ * so the bank anchors as the royalty-payer identity its identity manager registered and
+ * enrolled with role=payer in the certificate (key fetched by the step script from Secrets
+ * Manager), never as its admin; the peer itself refuses the admin.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { exitCodeOf } from '../lib/cli';
+import type { IdentityReport } from '../lib/identities/manager';
 import type { LedgerWiring } from '../lib/fabric/ledger-command';
 import { offchainStoreOf, TAMPERED_EXIT_CODE, type StoredDocument } from '../lib/offchain';
 import { anchoringIdentity, documentsLedgerOf, type AnchorResult, type LedgerVerifiedDocument } from '../lib/offchain-ledger';
@@ -19,8 +22,9 @@ import { executeOffchain } from '../scripts/offchain';
 import type { FabricNetwork } from '../sim/fabric/network';
 import { ConsortiumFixture } from './helpers/consortium-fixture';
 import { requireFabric } from './helpers/fabric';
+import { fabricCli } from './helpers/fabric-channel';
 import { startMotoServer, type MotoServer } from './helpers/moto';
-import { BANK, BANK_IDENTITY_PREFIX as PREFIX, enrollBankIdentities, payerOnlyRoyalties, startRoyalties } from './helpers/royalties-fabric';
+import { BANK, BANK_IDENTITY_PREFIX as PREFIX, BANK_PEER, enrollBankIdentities, FILMMAKER_PEER, payerOnlyRoyalties, startRoyalties } from './helpers/royalties-fabric';
 import { requireTool } from './helpers/tools';
 
 /** The payer-only royalties of the attribute test, with the bank's off-chain store. */
@@ -72,6 +76,7 @@ describe('offchain anchor and verify --from-ledger against real Fabric 2.2 and m
   let s3: S3Client;
   let wiring: LedgerWiring;
   let work: string;
+  let enrolled: IdentityReport;
 
   beforeAll(async () => {
     requireTool('jq');
@@ -89,8 +94,7 @@ describe('offchain anchor and verify --from-ledger against real Fabric 2.2 and m
     await secrets.send(new CreateSecretCommand({ Name: `${PREFIX}royalty-payer` }));
     // The Fabric client's shell: its peer CLI profile, and AWS access (here moto) for the identity secret.
     ({ fabric, wiring } = await startRoyalties(binaries, fixture, { ...moto.env, AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint, AWS_DEFAULT_REGION: 'us-east-1' }));
-    const [enrolled] = await enrollBankIdentities(fabric, fixture, secrets);
-    expect(enrolled.outcome).toBe('changed');
+    [enrolled] = await enrollBankIdentities(fabric, fixture, secrets);
   }, 900_000);
 
   afterAll(async () => {
@@ -101,6 +105,33 @@ describe('offchain anchor and verify --from-ledger against real Fabric 2.2 and m
     fixture?.dispose();
     if (work) rmSync(work, { recursive: true, force: true });
   }, 120_000);
+
+  /** A peer CLI environment that signs as the given certificate and key (an MSP folder in the test's temp dir). */
+  const signingAs = (certificate: string, privateKey: string) => {
+    const env = fabric.peerCliEnv(BANK);
+    const msp = join(work, 'payer-msp');
+    cpSync(env.CORE_PEER_MSPCONFIGPATH, msp, { recursive: true });
+    for (const [folder, name, text] of [['signcerts', 'cert.pem', certificate], ['keystore', 'key_sk', privateKey]]) {
+      rmSync(join(msp, folder), { recursive: true, force: true });
+      mkdirSync(join(msp, folder));
+      writeFileSync(join(msp, folder, name), text, { mode: 0o600 });
+    }
+    return { ...env, CORE_PEER_MSPCONFIGPATH: msp };
+  };
+
+  /** documents:Anchor of a new key through the peer CLI, endorsed by both members' peers, signed as `env`'s MSP. */
+  const anchorByCli = (env: Record<string, string>, key: string) => {
+    const endorsers = [FILMMAKER_PEER, BANK_PEER].flatMap((node) => ['--peerAddresses', fabric.peer(node)!.peerEndpoint, '--tlsRootCertFiles', fabric.tlsCaCertFile]);
+    const hash = createHash('sha256').update(key).digest('hex');
+    return fabricCli(env, 'peer', ['chaincode', 'invoke', '-C', 'royalties', '-n', 'documents', '-c', JSON.stringify({ Args: ['documents:Anchor', key, 'v1', hash] }), ...endorsers, '--waitForEvent', '-o', env.ORDERER, '--tls', '--cafile', env.ORDERER_TLS_CA]);
+  };
+
+  test('the identity manager enrolled the payer with role=payer: the payer anchors through the peer, the bank admin, without role=payer, is refused', async () => {
+    expect(enrolled).toMatchObject({ name: 'royalty-payer', outcome: 'changed', actions: ['register', 'enroll'] });
+    const payer = JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: `${PREFIX}royalty-payer` }))).SecretString!);
+    await expect(anchorByCli(signingAs(payer.certificate, payer.privateKey), 'payments/2027-01.csv')).resolves.toMatch(/Chaincode invoke successful/);
+    await expect(anchorByCli(fabric.peerCliEnv(BANK), 'payments/2027-02.csv')).rejects.toThrow(/Anchor needs an identity whose certificate carries role=payer/);
+  }, 300_000);
 
   /** `npm run offchain -- ...` in process: its JSON result and exit code, or the exit code of its error. */
   async function offchain<T>(...argv: string[]): Promise<{ result: T; exitCode: number; stderr: string }> {

@@ -153,7 +153,7 @@ test('tags the bucket and the key with the given tags and the bucket name', () =
 });
 
 test('terraform validate accepts the store with readers and Object Lock, offline', async () => {
-  requireTool('terraform', ['version']);
+  requireTool('terraform');
   const outdir = Testing.fullSynth(stackOf({ ...BASE, objectLockDays: 30, tags: { owner: 'ops' } }));
   try {
     const dir = join(outdir, 'stacks', 'offchain');

@@ -45,7 +45,7 @@ const VALIDATE_TIMEOUT_MS = 15 * 60_000;
 test(
   'terraform validate passes on every stack, offline, with the provider installed once',
   async () => {
-    requireTool('terraform', ['version']);
+    requireTool('terraform');
     const env = offlineTerraformEnv();
     await initProviderOnce(stackDirs, root, env);
     const failures: string[] = [];

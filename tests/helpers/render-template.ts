@@ -8,7 +8,7 @@ import { offlineTerraformEnv, requireTool, run } from './tools';
  * throw-away configuration with one output, applied locally (no provider, no network).
  */
 export function renderWithTerraform(path: string, vars: Record<string, string>): string {
-  requireTool('terraform', ['version']);
+  requireTool('terraform');
   const dir = mkdtempSync(join(tmpdir(), 'tf-render-'));
   try {
     writeFileSync(

@@ -42,7 +42,7 @@ async function awsJson<T = Record<string, any>>(accountId: string, args: readonl
 }
 
 beforeAll(async () => {
-  requireTool('aws', ['--version']);
+  requireTool('aws');
   simulator = await startSimulator();
 });
 afterAll(() => simulator?.stop());
