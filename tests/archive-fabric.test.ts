@@ -222,7 +222,7 @@ describe('a run killed half way', () => {
   it('is completed by the next run with no block missing and none written twice', async () => {
     const other = await newBucket('archive-fabric-killed');
     const store = new S3ArchiveStore(s3, other, 'bank');
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'archive.ts'), '--member', 'bank', '--bucket', other, '--region', region], {
+    const child = spawn(process.execPath, [RUN_ENTRY, join(ROOT, 'scripts', 'archive.ts'), '--member', 'bank', '--bucket', other, '--region', region], {
       env: env(),
       stdio: 'ignore',
       detached: true,

@@ -16,6 +16,7 @@ import { capturingIo } from '../lib/output';
 import { verifyChannel } from '../lib/archive/verify';
 import { ChainSource, chainTransaction, makeChain } from './helpers/fabric-chain';
 import { startMotoServer, type MotoServer } from './helpers/moto';
+import { RUN_ENTRY } from './helpers/run-entry';
 
 const ROOT = join(__dirname, '..');
 const REGION = 'us-east-1';
@@ -60,7 +61,7 @@ async function versionsOf(bucket: string, prefix: string): Promise<Map<string, n
 }
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'scripts', 'archive.ts'), ...args], {
+  const result = spawnSync(process.execPath, [RUN_ENTRY, join(ROOT, 'scripts', 'archive.ts'), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...moto.env, AWS_REGION: REGION },
     encoding: 'utf8',
