@@ -117,7 +117,7 @@ function installedEsbuildVersion(): string {
 }
 
 /** Concurrent synths (test workers) may write the same entry: each renames a whole file into place. */
-function writeAtomically(path: string, data: Buffer): void {
+export function writeAtomically(path: string, data: Buffer): void {
   const scratch = `${path}.${process.pid}.tmp`;
   writeFileSync(scratch, data);
   renameSync(scratch, path);

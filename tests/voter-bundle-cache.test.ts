@@ -1,11 +1,16 @@
 /**
  * The voter bundle's cache (node_modules/.cache/amb-bundles): what a synth gets from it is
- * byte for byte what esbuild builds from the sources now, so a cached synth plans no change.
+ * byte for byte what esbuild builds from the sources now, so a cached synth plans no change;
+ * and the deflated bundles kept beside it, which never change a zip's bytes.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
 import { bundleOptions, nodeBundle } from '../stacks/node-bundle';
 import { BUNDLE_CACHE_DIR, VOTER_BUILD_OPTIONS, voterBundle } from '../stacks/voter/bundle';
+import { zip } from '../stacks/voter/zip';
 
 test('the bundle a synth uses, cached or not, is the bytes of a fresh esbuild build, and is cached under a key', () => {
   const used = voterBundle();
@@ -24,4 +29,30 @@ test.each([
   const fresh = buildSync(bundleOptions(entryPoint)).outputFiles?.[0].contents;
   expect(Buffer.compare(used, Buffer.from(fresh!))).toBe(0);
   expect(readdirSync(BUNDLE_CACHE_DIR).filter((name) => new RegExp(`^${label}-[0-9a-f]{32}\\.js$`).test(name)).length).toBeGreaterThanOrEqual(1);
+});
+
+test('a large zip entry deflated by an earlier process is taken from disk only when it inflates back to the same bytes; the zip is the same either way', () => {
+  // Fresh Buffers with the same bytes: the in-process cache (keyed by Buffer) misses every time.
+  const content = randomBytes(512 * 1024).toString('base64');
+  const entries = () => [{ name: 'index.js', data: Buffer.from(content) }];
+  const fresh = zip(entries());
+  const cached = readdirSync(join(BUNDLE_CACHE_DIR, 'deflated')).map((name) => join(BUNDLE_CACHE_DIR, 'deflated', name));
+  const file = cached.find((path) => inflateRawSync(readFileSync(path)).equals(Buffer.from(content)));
+  expect(file).toBeDefined();
+  expect(zip(entries()).equals(fresh)).toBe(true);
+
+  // The file is read: another valid deflate stream of the same bytes ends up in the zip.
+  const otherStream = deflateRawSync(Buffer.from(content), { level: 1 });
+  writeFileSync(file!, otherStream);
+  const fromDisk = zip(entries());
+  expect(fromDisk.equals(fresh)).toBe(false);
+  expect(fromDisk.includes(otherStream)).toBe(true);
+
+  // A damaged file is not used: the entry is deflated again, and the file replaced.
+  writeFileSync(file!, deflateRawSync(Buffer.from(`${content}tampered`)));
+  expect(zip(entries()).equals(fresh)).toBe(true);
+  expect(inflateRawSync(readFileSync(file!)).equals(Buffer.from(content))).toBe(true);
+  writeFileSync(file!, Buffer.from('not deflate data'));
+  expect(zip(entries()).equals(fresh)).toBe(true);
+  unlinkSync(file!);
 });
