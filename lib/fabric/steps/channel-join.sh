@@ -4,7 +4,7 @@
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 : "${CHANNEL:?}" "${PEER_ADDRESS:?}"
-if on_peer "$PEER_ADDRESS" peer channel list 2>/dev/null | grep -qx "$CHANNEL"; then
+if peer_joined "$PEER_ADDRESS" "$CHANNEL"; then
   result '{"joined": false}'
   exit 0
 fi

@@ -10,7 +10,7 @@
 joined=()
 for entry in ${PEERS:-}; do
   node=${entry%%=*} address=${entry#*=}
-  if on_peer "$address" peer channel list 2>/dev/null | grep -qx "$CHANNEL"; then joined+=("$node"); fi
+  if peer_joined "$address" "$CHANNEL"; then joined+=("$node"); fi
 done
 joined_json=$(printf '%s\n' "${joined[@]+"${joined[@]}"}" | jq -R . | jq -sc 'map(select(length > 0))')
 status=0

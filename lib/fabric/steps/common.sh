@@ -18,6 +18,26 @@ result() { printf '%s\n' "$1" >"$RESULT_FILE"; }
 # on_peer ADDRESS COMMAND...: runs a peer CLI command against one of the member's peers
 on_peer() { local address=$1; shift; CORE_PEER_ADDRESS=$address "$@"; }
 
+# peer_joined ADDRESS CHANNEL: whether the peer has joined the channel (`peer channel list`).
+# A peer that does not answer is not "not joined": the list is asked three times, 10 s to
+# connect each (the CLI's default is 3 s, which a busy client misses), and then the step fails
+# naming the peer, rather than plan a join from a missing answer.
+peer_joined() {
+  local address=$1 channel=$2 attempt listed log
+  log=$(mktemp)
+  for attempt in 1 2 3; do
+    if listed=$(on_peer "$address" peer channel list --connTimeout 10s 2>"$log"); then
+      rm -f "$log"
+      grep -qx "$channel" <<<"$listed"
+      return
+    fi
+    [ "$attempt" = 3 ] || sleep 1
+  done
+  echo "peer $address did not list its channels (3 attempts): $(tail -n 3 "$log")" >&2
+  rm -f "$log"
+  exit 1
+}
+
 # fetch_config CHANNEL OUT_JSON: the channel's current config as JSON; prints NOT_FOUND or
 # FORBIDDEN (and returns 3) when the orderer has no such channel or refuses this member
 fetch_config() {
