@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import type { Consortium } from '../../lib/config';
 import { MemberStack } from '../../stacks/member-stack';
+import { deferTokenStackTraces } from '../../stacks/token-stack-traces';
 
 /** The Terraform JSON of one synthesized stack. */
 export type TerraformJson = {
@@ -11,8 +12,13 @@ export type TerraformJson = {
   output?: Record<string, { value: string; sensitive?: boolean }>;
 };
 
-/** Synthesizes every member's stack in memory: member name -> Terraform JSON. */
+/**
+ * Synthesizes every member's stack in memory: member name -> Terraform JSON. Tokens record
+ * where they were made lazily, as `npm run synth` does (stacks/main.ts): eager traces cost a
+ * quarter of a synth here, where jest maps every frame of every trace through source maps.
+ */
 export function synthAll(consortium: Consortium): Record<string, TerraformJson> {
+  deferTokenStackTraces();
   const app = Testing.app();
   return Object.fromEntries(
     consortium.members.map((member) => {
