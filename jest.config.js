@@ -1,7 +1,7 @@
 const { availableParallelism } = require('node:os');
 
 /**
- * Pure-JavaScript big-number code that runs 25-80 times slower inside jest's vm context: bn.js
+ * Pure-JavaScript big-number code that runs 25-90 times slower inside jest's vm context: bn.js
  * (under elliptic, the Fabric SDK's ECDSA) and jsrsasign (fabric-ca-client's CSRs). Loaded by
  * Node itself through tests/helpers/host-transform.js, whatever copy or version resolves.
  */

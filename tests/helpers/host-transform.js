@@ -6,7 +6,7 @@
  *
  * Why: inside a `vm` context every read of a global such as `Math` goes through the context's
  * property interceptor and cannot be optimized. Big-number arithmetic reads `Math.imul` or
- * `Math.floor` in its innermost loops and runs 25 to 80 times slower there (bn.js under
+ * `Math.floor` in its innermost loops and runs 25 to 90 times slower there (bn.js under
  * elliptic's ECDSA: 1.9 ms per P-256 signature in Node, 172 ms in a jest worker; jsrsasign's
  * BigInteger likewise). These libraries are pure functions over their arguments: the code under
  * test is the same, only where it is compiled differs. jest.config.js names the files.
