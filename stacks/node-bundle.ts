@@ -85,7 +85,7 @@ function buildAndCache(label: string, options: BuildOptions): Buffer {
   mkdirSync(BUNDLE_CACHE_DIR, { recursive: true });
   writeAtomically(join(BUNDLE_CACHE_DIR, `${label}-${bundleKey(options, inputs, version)}.js`), bundle);
   writeAtomically(inputsFile(label), Buffer.from(JSON.stringify(inputs)));
-  pruneCache(label);
+  keepNewest(BUNDLE_CACHE_DIR, new RegExp(`^${label}-[0-9a-f]{32}\\.js$`), CACHED_BUNDLES_KEPT);
   return bundle;
 }
 
@@ -123,12 +123,13 @@ export function writeAtomically(path: string, data: Buffer): void {
   renameSync(scratch, path);
 }
 
-function pruneCache(label: string): void {
-  const bundles = readdirSync(BUNDLE_CACHE_DIR)
-    .filter((name) => new RegExp(`^${label}-[0-9a-f]{32}\\.js$`).test(name))
-    .map((name) => ({ path: join(BUNDLE_CACHE_DIR, name), mtimeMs: statSync(join(BUNDLE_CACHE_DIR, name)).mtimeMs }))
+/** Deletes the files of `dir` whose names match `pattern`, but for the `kept` most recently written. */
+export function keepNewest(dir: string, pattern: RegExp, kept: number): void {
+  const files = readdirSync(dir)
+    .filter((name) => pattern.test(name))
+    .map((name) => ({ path: join(dir, name), mtimeMs: statSync(join(dir, name)).mtimeMs }))
     .sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const old of bundles.slice(CACHED_BUNDLES_KEPT)) unlinkSync(old.path);
+  for (const old of files.slice(kept)) unlinkSync(old.path);
 }
 
 /**

@@ -16,7 +16,7 @@
  * lists, bundled dependencies included, and no folder a published package brought inside its
  * own tree as a `node_modules` npm never installed: protobufjs 6.11.4 and later ship their
  * command line's dependencies that way (20 MB, 2,200 files that Node.js loads only when that
- * command line runs), and with them the package was twice as large and installed twice as slowly.
+ * command line runs): with them the sample's package was 7.2 MB instead of 4.25 MB.
  *
  * A Go package (type `golang`) carries the module as the peer's Go build reads it in module
  * mode: `go.mod`, `go.sum`, the module's `.go` files (tests and `testdata/` left out: `go

@@ -4,17 +4,10 @@
  * when asked, wait until the peer has committed the transaction's block. Used by tests and
  * benchmarks that need many transactions quickly (a process per `peer chaincode invoke` costs
  * more than the transaction).
- *
- * Signatures are made with `node:crypto` (low S, as Fabric's MSP requires) and handed to the
- * SDK as bytes, not by the SDK's own signer: that one is pure JavaScript (elliptic on bn.js),
- * whose `Math.imul` runs about 25 times slower inside a `vm` context such as a jest worker's;
- * there it cost about 0.2 s of CPU per signature, two per transaction.
  */
-import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, User, type Channel, type Committer, type Endorser, type IdentityContext } from 'fabric-common';
-import { signLowS } from '../../lib/archive/deliver';
 import type { FabricNetwork } from './network';
 
 /** Bound on one endorsement or broadcast, ms: the first call starts the chaincode's process. */
@@ -35,7 +28,6 @@ export class ChaincodeSubmitter {
   private constructor(
     private readonly client: Client,
     private readonly identity: IdentityContext,
-    private readonly privateKey: KeyObject,
     private readonly endorser: Endorser,
     private readonly committer: Committer,
     private readonly channels = new Map<string, Channel>(),
@@ -54,7 +46,7 @@ export class ChaincodeSubmitter {
     await endorser.connect(client.newEndpoint({ url: `grpcs://${env.CORE_PEER_ADDRESS}`, pem, requestTimeout: REQUEST_TIMEOUT_MS }));
     const committer = client.newCommitter('orderer', 'OrdererMSP');
     await committer.connect(client.newEndpoint({ url: `grpcs://${fabric.ordererEndpoint}`, pem, requestTimeout: REQUEST_TIMEOUT_MS }));
-    return new ChaincodeSubmitter(client, identity, createPrivateKey(first('keystore')), endorser, committer);
+    return new ChaincodeSubmitter(client, identity, endorser, committer);
   }
 
   /** Endorses `fcn(args)` of `chaincode` on the member's peer and sends it to the orderer; does not wait for the commit. */
@@ -65,14 +57,16 @@ export class ChaincodeSubmitter {
       this.channels.set(channelName, channel);
     }
     const endorsement = channel.newEndorsement(chaincode);
-    endorsement.sign(signLowS(this.privateKey, endorsement.build(this.identity, { fcn, args })));
+    endorsement.build(this.identity, { fcn, args });
+    endorsement.sign(this.identity);
     const endorsed = await endorsement.send({ targets: [this.endorser], requestTimeout: REQUEST_TIMEOUT_MS });
     const response = endorsed.responses[0];
     if (!response || response.response.status !== 200) {
       throw new Error(`${fcn} was not endorsed: ${endorsed.errors.map((error) => error.message).join('; ') || response?.response.message}`);
     }
     const commit = endorsement.newCommit();
-    commit.sign(signLowS(this.privateKey, commit.build(this.identity)));
+    commit.build(this.identity);
+    commit.sign(this.identity);
     const sent = (await commit.send({ targets: [this.committer], requestTimeout: REQUEST_TIMEOUT_MS })) as { status?: string; info?: string };
     if (sent.status !== 'SUCCESS') throw new Error(`the orderer refused ${fcn}: ${sent.status} ${sent.info ?? ''}`);
     return { txId: endorsement.getTransactionId(), status: response.response.status, payload: response.response.payload.toString('utf8'), broadcast: sent.status };

@@ -7,11 +7,11 @@
  * deflate them again (the identity manager's: about 0.2 s of a 1 s synth).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { BUNDLE_CACHE_DIR, writeAtomically } from '../node-bundle';
+import { BUNDLE_CACHE_DIR, keepNewest, writeAtomically } from '../node-bundle';
 
 export interface ZipEntry {
   readonly name: string;
@@ -75,20 +75,13 @@ function deflatedThroughDisk(data: Buffer): Buffer {
   try {
     mkdirSync(DEFLATE_CACHE_DIR, { recursive: true });
     writeAtomically(path, deflated);
-    pruneDeflated();
+    keepNewest(DEFLATE_CACHE_DIR, /^[0-9a-f]{32}\.deflate$/, DEFLATED_KEPT);
   } catch {
     // A read-only install: the next synth deflates again, nothing else changes.
   }
   return deflated;
 }
 
-function pruneDeflated(): void {
-  const files = readdirSync(DEFLATE_CACHE_DIR)
-    .filter((name) => /^[0-9a-f]{32}\.deflate$/.test(name))
-    .map((name) => ({ path: join(DEFLATE_CACHE_DIR, name), mtimeMs: statSync(join(DEFLATE_CACHE_DIR, name)).mtimeMs }))
-    .sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const old of files.slice(DEFLATED_KEPT)) unlinkSync(old.path);
-}
 
 /** 1980-01-01 00:00, the zip epoch: no build time leaks into the package. */
 const DOS_TIME = 0;
