@@ -1,30 +1,40 @@
 /**
- * `npm run offchain -- anchor` and `verify --from-ledger` end to end: real Fabric 2.2 (the
- * simulator's FabricNetwork) with the documents chaincode committed by msp/channel/chaincode,
- * moto for S3 and Secrets Manager. The chaincode requires role=payer (chaincodes[].requiredAttribute),
- * so the bank anchors as the royalty-payer identity its identity manager registered and
- * enrolled with role=payer in the certificate (key fetched by the step script from Secrets
- * Manager), never as its admin; the peer itself refuses the admin.
+ * The ledger from the YAML, then off-chain documents anchored on it, end to end against real
+ * Fabric 2.2 (the simulator's FabricNetwork: Raft orderer with AWSSystemConsortium, member CAs,
+ * peers, the Node.js builder that stands in for AMB's Docker build) and moto for S3 and Secrets
+ * Manager, on one network:
+ * - msp, channel and chaincode for filmmaker and bank on an empty ledger, re-runs that change
+ *   nothing, and the documents chaincode running on both peers from the package every member built;
+ * - `npm run offchain -- anchor` and `verify --from-ledger`. The chaincode requires role=payer
+ *   (chaincodes[].requiredAttribute), so the bank anchors as the royalty-payer identity its
+ *   identity manager registered and enrolled with role=payer in the certificate (key fetched by
+ *   the step script from Secrets Manager), never as its admin; the peer itself refuses the admin.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { parse } from 'yaml';
 import { exitCodeOf } from '../lib/cli';
-import type { IdentityReport } from '../lib/identities/manager';
-import type { LedgerWiring } from '../lib/fabric/ledger-command';
+import { executeCommand } from '../lib/command';
+import type { LedgerWiring, StepsResult } from '../lib/fabric/ledger-command';
+import type { StepReport } from '../lib/fabric/reconcile';
+import { LocalTransport } from '../lib/fabric/transport';
 import { offchainStoreOf, TAMPERED_EXIT_CODE, type StoredDocument } from '../lib/offchain';
 import { anchoringIdentity, documentsLedgerOf, type AnchorResult, type LedgerVerifiedDocument } from '../lib/offchain-ledger';
 import { capturingIo } from '../lib/output';
+import { chaincodeCommand } from '../scripts/chaincode';
+import { channelCommand } from '../scripts/channel';
+import { mspCommand, type MspResult } from '../scripts/msp';
 import { executeOffchain } from '../scripts/offchain';
 import type { FabricNetwork } from '../sim/fabric/network';
 import { ConsortiumFixture } from './helpers/consortium-fixture';
 import { requireFabric } from './helpers/fabric';
 import { fabricCli } from './helpers/fabric-channel';
-import { startMotoServer, type MotoServer } from './helpers/moto';
-import { BANK, BANK_IDENTITY_PREFIX as PREFIX, BANK_PEER, enrollBankIdentities, FILMMAKER_PEER, payerOnlyRoyalties, startRoyalties } from './helpers/royalties-fabric';
+import { workerMotoServer, type MotoServer } from './helpers/moto';
+import { BANK, BANK_IDENTITY_PREFIX as PREFIX, BANK_PEER, enrollBankIdentities, FILMMAKER, FILMMAKER_PEER, payerOnlyRoyalties, startRoyaltiesFabric } from './helpers/royalties-fabric';
 import { requireTool } from './helpers/tools';
 
 /** The payer-only royalties of the attribute test, with the bank's off-chain store. */
@@ -68,7 +78,7 @@ describe('who anchors, and where (no ledger needed)', () => {
   });
 });
 
-describe('offchain anchor and verify --from-ledger against real Fabric 2.2 and moto', () => {
+describe('the ledger from the YAML, then offchain anchor and verify --from-ledger, against real Fabric 2.2 and moto', () => {
   let fabric: FabricNetwork;
   let fixture: ConsortiumFixture;
   let moto: MotoServer;
@@ -76,7 +86,6 @@ describe('offchain anchor and verify --from-ledger against real Fabric 2.2 and m
   let s3: S3Client;
   let wiring: LedgerWiring;
   let work: string;
-  let enrolled: IdentityReport;
 
   beforeAll(async () => {
     requireTool('jq');
@@ -84,7 +93,7 @@ describe('offchain anchor and verify --from-ledger against real Fabric 2.2 and m
     const binaries = await requireFabric();
     work = mkdtempSync(join(tmpdir(), 'offchain-ledger-'));
     fixture = ledgerFixture();
-    moto = await startMotoServer();
+    moto = await workerMotoServer();
     const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
     secrets = new SecretsManagerClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
     s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials });
@@ -93,9 +102,8 @@ describe('offchain anchor and verify --from-ledger against real Fabric 2.2 and m
     await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
     await secrets.send(new CreateSecretCommand({ Name: `${PREFIX}royalty-payer` }));
     // The Fabric client's shell: its peer CLI profile, and AWS access (here moto) for the identity secret.
-    ({ fabric, wiring } = await startRoyalties(binaries, fixture, { ...moto.env, AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint, AWS_DEFAULT_REGION: 'us-east-1' }));
-    [enrolled] = await enrollBankIdentities(fabric, fixture, secrets);
-  }, 900_000);
+    ({ fabric, wiring } = await startRoyaltiesFabric(binaries, { ...moto.env, AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint, AWS_DEFAULT_REGION: 'us-east-1' }));
+  }, 600_000);
 
   afterAll(async () => {
     secrets?.destroy();
@@ -105,6 +113,59 @@ describe('offchain anchor and verify --from-ledger against real Fabric 2.2 and m
     fixture?.dispose();
     if (work) rmSync(work, { recursive: true, force: true });
   }, 120_000);
+
+  /** `npm run <command> -- --member <member> --json <flags>` in this process: its JSON result. */
+  const run = async <T>(command: Parameters<typeof executeCommand<T>>[0], member: string, ...flags: string[]): Promise<T> =>
+    (await executeCommand(command, ['--member', member, '--json', ...flags], { io: capturingIo(), env: { CONSORTIUM_DIR: fixture.dir } })) as T;
+  const steps = (result: { steps: readonly StepReport[] }) => result.steps.map((step) => `${step.subject} ${step.step} ${step.target} ${step.outcome}`);
+
+  test('msp writes each member\'s CA and admin certificates under members/msp/<member>/, and nothing secret', async () => {
+    for (const [member, memberId] of [['filmmaker', FILMMAKER], ['bank', BANK]]) {
+      const result = await run<MspResult>(mspCommand(wiring), member);
+      expect(result.changed).toEqual(['cacerts/ca.pem', 'admincerts/admin.pem', 'tlscacerts/tlsca.pem']);
+      const folder = join(fixture.dir, 'msp', member);
+      expect(readFileSync(join(folder, 'cacerts', 'ca.pem'), 'utf8')).toBe(fabric.member(memberId)!.caCertPem);
+      expect(readFileSync(join(folder, 'admincerts', 'admin.pem'), 'utf8')).toBe(readFileSync(join(fabric.member(memberId)!.adminMspDir, 'signcerts', 'cert.pem'), 'utf8'));
+      for (const file of ['cacerts/ca.pem', 'admincerts/admin.pem', 'tlscacerts/tlsca.pem']) expect(readFileSync(join(folder, file), 'utf8')).not.toMatch(/PRIVATE KEY/);
+      expect((await run<MspResult>(mspCommand(wiring), member)).changed).toEqual([]);
+    }
+  }, 120_000);
+
+  test('channel: the creator creates royalties, joins its peer and sets its anchor; the other member, killed after joining, only anchors on re-run; re-runs change nothing', async () => {
+    const filmPeer = fabric.peer(FILMMAKER_PEER)!.peerEndpoint;
+    const bankPeer = fabric.peer(BANK_PEER)!.peerEndpoint;
+    expect(steps(await run(channelCommand(wiring), 'bank', '--dry-run'))).toEqual(['royalties wait royalties waiting']);
+    expect(steps(await run(channelCommand(wiring), 'filmmaker', '--dry-run'))).toEqual(['royalties create royalties would-do', `royalties join peer1 (${FILMMAKER_PEER}) would-do`, `royalties anchor ${filmPeer} would-do`]);
+    expect(steps(await run(channelCommand(wiring), 'filmmaker'))).toEqual(['royalties create royalties done', `royalties join peer1 (${FILMMAKER_PEER}) done`, `royalties anchor ${filmPeer} done`]);
+    // bank is killed after joining its peer, before its anchor update: the re-run does only the rest.
+    await new LocalTransport(fabric.peerCliEnv(BANK)).run({ step: 'channel-join', params: { CHANNEL: 'royalties', PEER_ADDRESS: bankPeer } });
+    expect(steps(await run(channelCommand(wiring), 'bank'))).toEqual([`royalties anchor ${bankPeer} done`]);
+    expect(await fabricCli(fabric.peerCliEnv(BANK), 'peer', ['channel', 'list'])).toMatch(/^royalties$/m);
+    expect(steps(await run(channelCommand(wiring), 'filmmaker'))).toEqual([]);
+    expect(steps(await run(channelCommand(wiring), 'bank'))).toEqual([]);
+  }, 240_000);
+
+  test('chaincode: filmmaker records the package id, installs and approves; bank builds the same id, installs, approves and commits; re-runs change nothing', async () => {
+    const first = await run<StepsResult>(chaincodeCommand(wiring), 'filmmaker');
+    const packageId = first.steps[0].target;
+    expect(packageId).toMatch(/^documents_1\.0:[0-9a-f]{64}$/);
+    expect(steps(first)).toEqual([
+      `royalties/documents record-package-id ${packageId} done`,
+      `royalties/documents install peer1 (${FILMMAKER_PEER}) done`,
+      `royalties/documents approve ${packageId} done`,
+      `royalties/documents wait ${packageId} waiting`,
+    ]);
+    expect(parse(readFileSync(join(fixture.dir, 'consortium.yaml'), 'utf8')).chaincodes[0].packageId).toBe(packageId);
+
+    expect(steps(await run(chaincodeCommand(wiring), 'bank'))).toEqual([
+      `royalties/documents install peer1 (${BANK_PEER}) done`,
+      `royalties/documents approve ${packageId} done`,
+      `royalties/documents commit ${packageId} done`,
+    ]);
+    expect(parse(readFileSync(join(fixture.dir, 'consortium.yaml'), 'utf8')).chaincodes[0].ledger).toEqual({ sequence: 1, version: '1.0' });
+    expect(steps(await run(chaincodeCommand(wiring), 'filmmaker'))).toEqual([]);
+    expect(steps(await run(chaincodeCommand(wiring), 'bank'))).toEqual([]);
+  }, 600_000);
 
   /** A peer CLI environment that signs as the given certificate and key (an MSP folder in the test's temp dir). */
   const signingAs = (certificate: string, privateKey: string) => {
@@ -126,10 +187,14 @@ describe('offchain anchor and verify --from-ledger against real Fabric 2.2 and m
     return fabricCli(env, 'peer', ['chaincode', 'invoke', '-C', 'royalties', '-n', 'documents', '-c', JSON.stringify({ Args: ['documents:Anchor', key, 'v1', hash] }), ...endorsers, '--waitForEvent', '-o', env.ORDERER, '--tls', '--cafile', env.ORDERER_TLS_CA]);
   };
 
-  test('the identity manager enrolled the payer with role=payer: the payer anchors through the peer, the bank admin, without role=payer, is refused', async () => {
+  test('the identity manager enrolls the payer with role=payer; the committed chaincode runs on both peers: the payer anchors endorsed by both, the other member\'s peer answers Get, the bank admin, without role=payer, is refused', async () => {
+    const [enrolled] = await enrollBankIdentities(fabric, fixture, secrets);
     expect(enrolled).toMatchObject({ name: 'royalty-payer', outcome: 'changed', actions: ['register', 'enroll'] });
     const payer = JSON.parse((await secrets.send(new GetSecretValueCommand({ SecretId: `${PREFIX}royalty-payer` }))).SecretString!);
     await expect(anchorByCli(signingAs(payer.certificate, payer.privateKey), 'payments/2027-01.csv')).resolves.toMatch(/Chaincode invoke successful/);
+    const get = JSON.stringify({ Args: ['documents:Get', 'payments/2027-01.csv', 'v1'] });
+    const record = JSON.parse(await fabricCli(fabric.peerCliEnv(FILMMAKER), 'peer', ['chaincode', 'query', '-C', 'royalties', '-n', 'documents', '-c', get]));
+    expect(record).toMatchObject({ key: 'payments/2027-01.csv', versionId: 'v1', sha256: createHash('sha256').update('payments/2027-01.csv').digest('hex'), mspId: BANK });
     await expect(anchorByCli(fabric.peerCliEnv(BANK), 'payments/2027-02.csv')).rejects.toThrow(/Anchor needs an identity whose certificate carries role=payer/);
   }, 300_000);
 

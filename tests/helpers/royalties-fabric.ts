@@ -1,15 +1,11 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { executeCommand, type CommandContext } from '../../lib/command';
+import type { CommandContext } from '../../lib/command';
 import { consortiumDirectory } from '../../lib/fabric/directory';
 import type { LedgerWiring } from '../../lib/fabric/ledger-command';
 import { LocalTransport } from '../../lib/fabric/transport';
 import { FabricCa } from '../../lib/identities/fabric-ca';
 import { reconcileIdentities, type IdentityReport } from '../../lib/identities/manager';
 import { SecretsManagerIdentityStore } from '../../lib/identities/secret-store';
-import { capturingIo } from '../../lib/output';
-import { chaincodeCommand } from '../../scripts/chaincode';
-import { channelCommand } from '../../scripts/channel';
-import { mspCommand } from '../../scripts/msp';
 import type { FabricBinaries } from '../../sim/fabric/binaries';
 import { FabricNetwork } from '../../sim/fabric/network';
 import { ConsortiumFixture } from './consortium-fixture';
@@ -34,11 +30,12 @@ export function payerOnlyRoyalties(): ConsortiumFixture {
 }
 
 /**
- * Starts filmmaker and bank (CAs, consortium, one peer each) and runs msp, channel and chaincode
- * for both, as their operators would: royalties created, joined, anchored, documents committed.
- * `stepEnv` is added to every step's environment (e.g. AWS access for the Fabric client).
+ * Starts filmmaker and bank on real Fabric 2.2 (CAs, the consortium, one peer each) with nothing
+ * on the ledger yet, and the wiring through which msp, channel and chaincode reach them as their
+ * operators' Fabric clients would. `stepEnv` is added to every step's environment (e.g. AWS
+ * access for the Fabric client). The caller stops the network.
  */
-export async function startRoyalties(binaries: FabricBinaries, fixture: ConsortiumFixture, stepEnv: Record<string, string> = {}): Promise<{ fabric: FabricNetwork; wiring: LedgerWiring }> {
+export async function startRoyaltiesFabric(binaries: FabricBinaries, stepEnv: Record<string, string> = {}): Promise<{ fabric: FabricNetwork; wiring: LedgerWiring }> {
   const fabric = await FabricNetwork.start({ networkId: 'n-MWY63ZJZU5HGNCMBQER7IN6OIU', binaries });
   try {
     await Promise.all([
@@ -46,21 +43,15 @@ export async function startRoyalties(binaries: FabricBinaries, fixture: Consorti
       fabric.startMember({ memberId: BANK, ...BANK_ADMIN }),
     ]);
     await Promise.all([fabric.addToConsortium(FILMMAKER), fabric.addToConsortium(BANK), fabric.startPeer(FILMMAKER, FILMMAKER_PEER), fabric.startPeer(BANK, BANK_PEER)]);
-    const wiring: LedgerWiring = {
-      transportFor: (context: CommandContext) => new LocalTransport({ ...fabric.peerCliEnv(context.member.memberId!), ...stepEnv }, `simulator Fabric as ${context.member.name}`),
-      directoryFor: (context: CommandContext) => consortiumDirectory(context.consortium, async (_memberId, nodeId) => fabric.peer(nodeId)?.peerEndpoint),
-    };
-    const run = (command: Parameters<typeof executeCommand>[0], member: string) => executeCommand(command, ['--member', member, '--json'], { io: capturingIo(), env: { CONSORTIUM_DIR: fixture.dir } });
-    for (const member of ['filmmaker', 'bank']) await run(mspCommand(wiring), member);
-    await run(channelCommand(wiring), 'filmmaker');
-    await run(channelCommand(wiring), 'bank');
-    await run(chaincodeCommand(wiring), 'filmmaker');
-    await run(chaincodeCommand(wiring), 'bank');
-    return { fabric, wiring };
   } catch (error) {
     await fabric.stop();
     throw error;
   }
+  const wiring: LedgerWiring = {
+    transportFor: (context: CommandContext) => new LocalTransport({ ...fabric.peerCliEnv(context.member.memberId!), ...stepEnv }, `simulator Fabric as ${context.member.name}`),
+    directoryFor: (context: CommandContext) => consortiumDirectory(context.consortium, async (_memberId, nodeId) => fabric.peer(nodeId)?.peerEndpoint),
+  };
+  return { fabric, wiring };
 }
 
 /** The bank's identity manager run once against its CA: registers and enrolls its identities into their secrets. */
