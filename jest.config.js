@@ -20,6 +20,7 @@ module.exports = {
   // node_modules stays untransformed, but for the files loaded outside jest's vm context.
   transformIgnorePatterns: [`/node_modules/(?!(.*/node_modules/)?${HOST_LOADED_FILES})`],
   globalSetup: '<rootDir>/tests/helpers/global-setup.js',
+  globalTeardown: '<rootDir>/tests/helpers/global-teardown.js',
   // Longest files first, also on a fresh clone where jest has no durations cached.
   testSequencer: '<rootDir>/tests/helpers/sequencer.js',
   // Files run in parallel even on two cores: many wait on terraform, moto_server, cfn-lint or

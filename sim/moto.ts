@@ -40,15 +40,16 @@ export async function startMotoServer(): Promise<MotoServer> {
     throw error;
   }
   failed.catch(() => undefined);
+  return { endpoint, env: motoClientEnv(endpoint), stop };
+}
+
+/** Fake credentials and the S3 endpoint of a moto_server at `endpoint`, for clients in this process and children alike. */
+export function motoClientEnv(endpoint: string): Record<string, string> {
   return {
-    endpoint,
-    env: {
-      AWS_ENDPOINT_URL_S3: endpoint,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
-    stop,
+    AWS_ENDPOINT_URL_S3: endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }
 

@@ -17,7 +17,7 @@ import { startSimulator, type RunningSimulator } from '../sim';
 import { executeAdopt } from '../scripts/adopt';
 import { SAMPLE_DIR } from './helpers/consortium-fixture';
 import { ROOT } from './helpers/governance-sim';
-import { startMotoServer, type MotoServer } from './helpers/moto';
+import { workerMotoServer, type MotoServer } from './helpers/moto';
 import { RUN_ENTRY } from './helpers/run-entry';
 
 const PASSWORD = 'Chosen1nConsole';
@@ -27,7 +27,7 @@ let workspace: string;
 let secrets: SecretsManagerClient;
 
 beforeAll(async () => {
-  [sim, moto] = await Promise.all([startSimulator({ nodeCreationDelayMs: 1 }), startMotoServer()]);
+  [sim, moto] = await Promise.all([startSimulator({ nodeCreationDelayMs: 1 }), workerMotoServer()]);
   workspace = prepareWorkspace(SAMPLE_DIR);
   const sample = loadConsortium(SAMPLE_DIR);
   const client = createAmbClient({ region: 'us-east-1', endpoint: sim.endpoint, credentials: { accessKeyId: '111122223333', secretAccessKey: 'test' } });

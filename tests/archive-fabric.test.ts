@@ -35,7 +35,7 @@ import { FabricNetwork } from '../sim/fabric/network';
 import { ChaincodeSubmitter, type SubmittedTransaction } from '../sim/fabric/submit';
 import { ConsortiumFixture } from './helpers/consortium-fixture';
 import { requireFabric } from './helpers/fabric';
-import { startMotoServer, type MotoServer } from './helpers/moto';
+import { workerMotoServer, type MotoServer } from './helpers/moto';
 import { RUN_ENTRY } from './helpers/run-entry';
 
 const ROOT = join(__dirname, '..');
@@ -112,7 +112,7 @@ async function getObject(key: string): Promise<{ bytes: Buffer; metadata?: Recor
 
 beforeAll(async () => {
   const binaries = await requireFabric();
-  moto = await startMotoServer();
+  moto = await workerMotoServer();
   Object.assign(process.env, moto.env);
   fixture = new ConsortiumFixture().edit('bank.yaml', 'logging:', 'offchain:\n  readers: [filmmaker]\nlogging:');
   const consortium = fixture.load();

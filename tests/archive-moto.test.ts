@@ -15,7 +15,7 @@ import { OperationalError } from '../lib/errors';
 import { capturingIo } from '../lib/output';
 import { verifyChannel } from '../lib/archive/verify';
 import { ChainSource, chainTransaction, makeChain } from './helpers/fabric-chain';
-import { startMotoServer, type MotoServer } from './helpers/moto';
+import { workerMotoServer, type MotoServer } from './helpers/moto';
 import { RUN_ENTRY } from './helpers/run-entry';
 
 const ROOT = join(__dirname, '..');
@@ -27,7 +27,7 @@ let bucketCount = 0;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  moto = await startMotoServer();
+  moto = await workerMotoServer();
   // In-process command runs build their S3 client from the environment, as the CLI does.
   Object.assign(process.env, moto.env, { AWS_REGION: REGION });
   s3 = new S3Client({ region: REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });

@@ -14,7 +14,7 @@ import { ClientSandbox } from './helpers/client-sandbox';
 import { fabricArchives, requireFabric } from './helpers/fabric';
 import { createChannelByHand, fabricCli } from './helpers/fabric-channel';
 import { availableMember, availableNode } from './helpers/fabric-sim';
-import { startMotoServer, type MotoServer } from './helpers/moto';
+import { workerMotoServer, type MotoServer } from './helpers/moto';
 import { renderWithTerraform } from './helpers/render-template';
 import { requireTool } from './helpers/tools';
 import { Consortium, FABRIC_ADMIN, account } from './sim/helpers/sdk';
@@ -35,7 +35,7 @@ describe('the Fabric client boot script against the simulator with real Fabric',
     const binaries = await requireFabric();
     requireTool('aws');
     requireTool('unshare');
-    moto = await startMotoServer();
+    moto = await workerMotoServer();
     sim = await startSimulator({ fabric: { s3Endpoint: moto.endpoint } });
     const consortium = await Consortium.found(sim, account(7));
     const { networkId } = consortium;

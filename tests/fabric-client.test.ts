@@ -15,7 +15,7 @@ import { synthesize, unpinnedArchivesNotice } from '../stacks/main';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
 import { renderWithTerraform } from './helpers/render-template';
 import { ledgerTemplateOf, resources, synthAll, type TerraformJson } from './helpers/synth';
-import { startMotoServer, type MotoServer } from './helpers/moto';
+import { workerMotoServer, type MotoServer } from './helpers/moto';
 import { requireTool, run } from './helpers/tools';
 
 const sample = synthAll(loadConsortium(SAMPLE_DIR));
@@ -449,7 +449,7 @@ describe('user data', () => {
     let sha256 = '';
     beforeAll(async () => {
       requireTool('aws');
-      moto = await startMotoServer();
+      moto = await workerMotoServer();
       mkdirSync(join(work, 'release', 'bin'), { recursive: true });
       writeFileSync(join(work, 'release', 'bin', 'peer'), '#!/bin/sh\necho "peer 2.2.15"\n', { mode: 0o755 });
       run('tar', ['-cJf', join(work, 'release.tar.xz'), '-C', join(work, 'release'), 'bin']);

@@ -13,7 +13,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { SsmTransport } from '../lib/fabric/ssm-transport';
 import type { MspMaterial } from '../lib/fabric/msp';
 import { writeAdminMsp } from './helpers/certificates';
-import { startMotoServer, type MotoServer } from './helpers/moto';
+import { workerMotoServer, type MotoServer } from './helpers/moto';
 import { startStubSsm, type StubSsm } from './helpers/stub-ssm';
 import { requireTool } from './helpers/tools';
 
@@ -32,7 +32,7 @@ describe('SsmTransport (stub SSM, moto_server S3)', () => {
   beforeAll(async () => {
     requireTool('jq');
     requireTool('aws');
-    moto = await startMotoServer();
+    moto = await workerMotoServer();
     work = mkdtempSync(join(tmpdir(), 'ssm-transport-'));
     const msp = writeAdminMsp(work, (ca) => (bigChain = Array.from({ length: 60 }, () => ca).join('')));
     expect(bigChain.length).toBeGreaterThan(24_000);

@@ -18,7 +18,7 @@ import { SecretsManagerIdentityStore, type IdentitySecretValue } from '../lib/id
 import { FabricNetwork, type FabricMember } from '../sim/fabric/network';
 import { runIdentityManager } from '../stacks/identity-manager/handler';
 import { requireFabric } from './helpers/fabric';
-import { startMotoServer, type MotoServer } from './helpers/moto';
+import { workerMotoServer, type MotoServer } from './helpers/moto';
 
 const MEMBER_ID = 'm-IDENTITIES';
 const ADMIN = { adminUsername: 'vendoradmin', adminPassword: 'Vendor-Passw0rd1' };
@@ -43,7 +43,7 @@ describe('identity manager against a real Fabric CA', () => {
 
   beforeAll(async () => {
     const binaries = await requireFabric();
-    moto = await startMotoServer();
+    moto = await workerMotoServer();
     fabric = await FabricNetwork.start({ networkId: 'n-IDENTITIES', binaries });
     member = await fabric.startMember({ memberId: MEMBER_ID, ...ADMIN });
     const aws = { region: 'us-east-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };

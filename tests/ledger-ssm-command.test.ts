@@ -14,7 +14,7 @@ import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/cl
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { clientParameterNameOf, stepBucketNameOf } from '../lib/fabric/step-bucket';
 import { ConsortiumFixture } from './helpers/consortium-fixture';
-import { startMotoServer, type MotoServer } from './helpers/moto';
+import { workerMotoServer, type MotoServer } from './helpers/moto';
 import { RUN_ENTRY } from './helpers/run-entry';
 import { writeAdminMsp } from './helpers/certificates';
 import { startStubSsm, type StubSsm } from './helpers/stub-ssm';
@@ -66,7 +66,7 @@ describe('npm run msp through SSM on the Fabric client (moto_server, stub Run Co
   beforeAll(async () => {
     requireTool('jq');
     requireTool('aws');
-    moto = await startMotoServer();
+    moto = await workerMotoServer();
     work = mkdtempSync(join(tmpdir(), 'ledger-ssm-'));
     const adminMsp = writeAdminMsp(work);
     // The client's profile, as its boot script writes it to /etc/profile.d/fabric.sh.

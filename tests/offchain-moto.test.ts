@@ -12,7 +12,7 @@ import type { Consortium } from '../lib/config';
 import { OperationalError } from '../lib/errors';
 import { offchainS3Client, offchainStoreOf, putDocument, verifyDocument } from '../lib/offchain';
 import { ConsortiumFixture } from './helpers/consortium-fixture';
-import { startMotoServer, type MotoServer } from './helpers/moto';
+import { workerMotoServer, type MotoServer } from './helpers/moto';
 import { RUN_ENTRY } from './helpers/run-entry';
 
 const ROOT = join(__dirname, '..');
@@ -44,7 +44,7 @@ function offchainCli(args: string[], env: Record<string, string> = moto.env) {
 const owner = 'bank';
 
 beforeAll(async () => {
-  moto = await startMotoServer();
+  moto = await workerMotoServer();
   Object.assign(process.env, moto.env);
   delete process.env.AWS_PROFILE;
   fixture = new ConsortiumFixture().edit('bank.yaml', 'logging:', 'offchain:\n  readers: [filmmaker]\nlogging:');

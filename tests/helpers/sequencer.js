@@ -15,8 +15,7 @@ const { relative } = require('node:path');
 const ESTIMATED_SECONDS = {
   'tests/rehearse-fabric.test.ts': 114,
   'tests/archive-fabric.test.ts': 65,
-  'tests/offchain-ledger.test.ts': 58,
-  'tests/fabric-ledger.test.ts': 53,
+  'tests/offchain-ledger.test.ts': 80,
   'tests/offline-validation.test.ts': 49,
   'tests/fabric-channel-members.test.ts': 37,
   'tests/sim/aws-cli.test.ts': 26,

@@ -13,7 +13,7 @@ import type { FabricBinaries } from '../../sim/fabric/binaries';
 import { acceptsConnections } from '../../sim/fabric/processes';
 import { alive, requireFabric } from '../helpers/fabric';
 import { createChannelByHand, fabricCli } from '../helpers/fabric-channel';
-import { startMotoServer, type MotoServer } from '../helpers/moto';
+import { workerMotoServer, type MotoServer } from '../helpers/moto';
 import { requireTool } from '../helpers/tools';
 import { Consortium, FABRIC_ADMIN, account } from './helpers/sdk';
 import { availableMember, availableNode, until } from '../helpers/fabric-sim';
@@ -32,7 +32,7 @@ describe('simulator backed by real Fabric 2.2', () => {
     binaries = await requireFabric();
     requireTool('aws');
     work = mkdtempSync(join(tmpdir(), 'sim-fabric-test-'));
-    moto = await startMotoServer();
+    moto = await workerMotoServer();
     sim = await startSimulator({ fabric: { s3Endpoint: moto.endpoint } });
     consortium = await Consortium.found(sim, account(1));
     await availableMember(consortium.founder, consortium.networkId);

@@ -19,7 +19,7 @@
  * - moto does not paginate, so NextToken is never compared.
  */
 import { startSimulator, type RunningSimulator } from '../../sim';
-import { startMotoServer, type MotoServer } from '../helpers/moto';
+import { workerMotoServer, type MotoServer } from '../helpers/moto';
 
 const FOUNDER = '111122223333';
 const INVITEE = '444455556666';
@@ -133,7 +133,7 @@ let simulator: RunningSimulator;
 let steps: Step[];
 
 beforeAll(async () => {
-  moto = await startMotoServer();
+  moto = await workerMotoServer();
   simulator = await startSimulator();
   const fromMoto = await scenario(moto.endpoint, FOUNDER);
   const fromSimulator = await scenario(simulator.endpoint, INVITEE);
