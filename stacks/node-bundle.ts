@@ -9,10 +9,12 @@
  * bundle is byte-for-byte what a fresh build gives.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
+import { writeAtomically } from '../lib/config/record';
+import { keepNewest } from '../lib/disk-cache';
 import { PROJECT_ROOT } from '../lib/project-root';
 
 /** The esbuild options of `entryPoint` (a path from the project root): the same options build it afresh and key the cache. */
@@ -114,22 +116,6 @@ function readFileSyncOrEmpty(path: string): Buffer {
 
 function installedEsbuildVersion(): string {
   return JSON.parse(readFileSync(join(dirname(require.resolve('esbuild')), '..', 'package.json'), 'utf8')).version;
-}
-
-/** Concurrent synths (test workers) may write the same entry: each renames a whole file into place. */
-export function writeAtomically(path: string, data: Buffer): void {
-  const scratch = `${path}.${process.pid}.tmp`;
-  writeFileSync(scratch, data);
-  renameSync(scratch, path);
-}
-
-/** Deletes the files of `dir` whose names match `pattern`, but for the `kept` most recently written. */
-export function keepNewest(dir: string, pattern: RegExp, kept: number): void {
-  const files = readdirSync(dir)
-    .filter((name) => pattern.test(name))
-    .map((name) => ({ path: join(dir, name), mtimeMs: statSync(join(dir, name)).mtimeMs }))
-    .sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const old of files.slice(kept)) unlinkSync(old.path);
 }
 
 /**

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Chaincode } from '../lib/config';
 import { exitCodeOf } from '../lib/cli';
 import { OperationalError, UsageError } from '../lib/errors';
@@ -60,6 +61,38 @@ describe('chaincode packages', () => {
     expect(second.packageId).toBe(first.packageId);
     expect(first.packageId).toMatch(/^tiny_1\.0:[0-9a-f]{64}$/);
     expect(packageIdOf(first.label, first.bytes)).toBe(first.packageId);
+  });
+
+  test('a code archive of 1 MB or more is compressed once: a later process uses the cached stream; a damaged one is compressed again and replaced', async () => {
+    const dir = root();
+    writeChaincode(dir, 'forward', new Date());
+    // 2 MB that gzip still has to work on: one line per number.
+    writeFileSync(join(dir, 'chaincode', 'tiny', 'node_modules', 'dep', 'table.js'), Array.from({ length: 150_000 }, (_, n) => `${n * 7919}\n`).join(''));
+    const cacheDir = root();
+    const first = await buildChaincodePackage(CHAINCODE, dir, { cacheDir });
+    const cached = readdirSync(cacheDir);
+    expect(cached).toEqual([expect.stringMatching(/^[0-9a-f]{32}-pako\d+\.\d+\.\d+-6\.tar\.gz$/)]);
+    const file = join(cacheDir, cached[0]);
+    /** A build in a fresh copy of the module, as another process makes it (nothing remembered in memory). */
+    const buildElsewhere = () => {
+      let module: typeof import('../lib/fabric/package') | undefined;
+      jest.isolateModules(() => {
+        module = require('../lib/fabric/package');
+      });
+      return module!.buildChaincodePackage(CHAINCODE, dir, { cacheDir });
+    };
+
+    // The same archive gzipped at another level inflates to the same bytes, so it is used as it is:
+    // the package differs, which shows the stream came from the cache.
+    writeFileSync(file, gzipSync(gunzipSync(readFileSync(file)), { level: 1 }));
+    expect((await buildElsewhere()).packageId).not.toBe(first.packageId);
+
+    writeFileSync(file, 'not a gzip stream');
+    const rebuilt = await buildElsewhere();
+    expect(rebuilt.packageId).toBe(first.packageId);
+    expect(rebuilt.bytes.equals(first.bytes)).toBe(true);
+    expect(gunzipSync(readFileSync(file)).length).toBeGreaterThan(1024 * 1024);
+    expect((await buildElsewhere()).bytes.equals(first.bytes)).toBe(true);
   });
 
   test('is laid out as peer lifecycle chaincode package writes it, read back with the tar CLI: metadata.json and code.tar.gz holding src/, fixed times and owners, no links', async () => {

@@ -62,10 +62,15 @@ export function readYamlValue(file: string, path: YamlPath): unknown {
   return node === undefined ? undefined : toPlain(node);
 }
 
-export function writeAtomically(file: string, text: string): void {
+/**
+ * Writes `data` to `file` whole or not at all: into a temporary file beside it, then renamed
+ * into place, so a reader (another process, a concurrent writer of the same file) sees the old
+ * file or the new one, never part of one.
+ */
+export function writeAtomically(file: string, data: string | Buffer): void {
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    writeFileSync(temporary, text);
+    writeFileSync(temporary, data);
     renameSync(temporary, file);
   } finally {
     rmSync(temporary, { force: true });

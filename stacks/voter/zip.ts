@@ -11,7 +11,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { BUNDLE_CACHE_DIR, keepNewest, writeAtomically } from '../node-bundle';
+import { writeAtomically } from '../../lib/config/record';
+import { keepNewest } from '../../lib/disk-cache';
+import { BUNDLE_CACHE_DIR } from '../node-bundle';
 
 export interface ZipEntry {
   readonly name: string;
