@@ -3,9 +3,11 @@
  * - compiles the npm scripts' entry points once (bin/build.js) before the workers start, so
  *   test files that run commands as child processes through bin/run.js do not each compile at
  *   the same time;
- * - makes the run's process folder, `AMB_TEST_PROCESS_DIR`, where the workers record the
- *   servers they share between files (worker-moto.js); global-teardown.js stops them and
- *   removes it;
+ * - makes the run's folder, `AMB_TEST_PROCESS_DIR`, where the workers record the servers they
+ *   share between files (worker-moto.js), and whose `tmp/` is the run's temporary folder
+ *   (`TMPDIR`, so `os.tmpdir()` in tests and in every process they start): what a test or a
+ *   library leaves there (cdktf's `Testing.app()` makes an output folder per app and never
+ *   removes it) goes with the run. global-teardown.js stops the servers and removes the folder;
  * - when the Python tools (aws, moto_server, cfn-lint) are pyenv shims, puts the folder of the
  *   Python that pyenv selects first on PATH: each shim runs several bash processes before
  *   Python starts, about 0.3 s of CPU per call, and the tests call them about sixty times.
@@ -13,7 +15,7 @@
  * The workers start after this and inherit the environment.
  */
 const { execFileSync } = require('node:child_process');
-const { existsSync, mkdtempSync } = require('node:fs');
+const { existsSync, mkdirSync, mkdtempSync } = require('node:fs');
 const { delimiter, join } = require('node:path');
 const { tmpdir } = require('node:os');
 const { buildScriptEntries } = require('../../bin/build');
@@ -34,7 +36,10 @@ function pyenvBin() {
 }
 
 module.exports = async () => {
-  process.env.AMB_TEST_PROCESS_DIR = mkdtempSync(join(tmpdir(), 'amb-test-processes-'));
+  const run = mkdtempSync(join(tmpdir(), 'amb-test-run-'));
+  mkdirSync(join(run, 'tmp'));
+  process.env.AMB_TEST_PROCESS_DIR = run;
+  process.env.TMPDIR = join(run, 'tmp');
   const python = pyenvBin();
   if (python) process.env.PATH = `${python}${delimiter}${process.env.PATH}`;
   await buildScriptEntries();

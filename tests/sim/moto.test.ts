@@ -18,6 +18,7 @@
  *   compared for ids and endpoints;
  * - moto does not paginate, so NextToken is never compared.
  */
+import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { startSimulator, type RunningSimulator } from '../../sim';
 import { workerMotoServer, type MotoServer } from '../helpers/moto';
 
@@ -175,4 +176,18 @@ it('agrees with moto on statuses, editions and vote counts', () => {
     ...pick('ListInvitations', (body) => body.Invitations.map((invitation: Record<string, unknown>) => invitation.Status)),
   ];
   for (const [fromMoto, fromSimulator] of agreeing) expect(fromSimulator).toEqual(fromMoto);
+});
+
+it("the jest worker's moto_server is emptied for every file that takes it: the same server, without what was made before", async () => {
+  const before = await workerMotoServer();
+  const s3 = new S3Client({ region: 'us-east-1', endpoint: before.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: 'left-by-an-earlier-file' }));
+    expect((await s3.send(new ListBucketsCommand({}))).Buckets?.map((bucket) => bucket.Name)).toEqual(['left-by-an-earlier-file']);
+    const after = await workerMotoServer();
+    expect(after.endpoint).toBe(before.endpoint);
+    expect((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).toEqual([]);
+  } finally {
+    s3.destroy();
+  }
 });
