@@ -34,7 +34,7 @@ export async function startMotoServer(): Promise<MotoServer> {
     await exited;
   };
   try {
-    await Promise.race([answering(endpoint), failed]);
+    await Promise.race([motoAnswering(endpoint), failed]);
   } catch (error) {
     await stop();
     throw error;
@@ -53,14 +53,18 @@ export function motoClientEnv(endpoint: string): Record<string, string> {
   };
 }
 
-async function answering(endpoint: string): Promise<void> {
+/**
+ * Resolves once a moto_server at `endpoint` answers HTTP (polled every 100 ms); rejects after
+ * 120 s, with `more()` (e.g. the end of its log) appended to the message.
+ */
+export async function motoAnswering(endpoint: string, more: () => string = () => ''): Promise<void> {
   const deadline = Date.now() + STARTUP_LIMIT_MS;
   for (;;) {
     try {
       await fetch(endpoint);
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`moto_server at ${endpoint} did not answer within ${STARTUP_LIMIT_MS / 1000} s (${(error as Error).message})`);
+      if (Date.now() > deadline) throw new Error(`moto_server at ${endpoint} did not answer within ${STARTUP_LIMIT_MS / 1000} s (${(error as Error).message})${more()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

@@ -4,7 +4,7 @@
  *   test files that run commands as child processes through bin/run.js do not each compile at
  *   the same time;
  * - makes the run's folder, `AMB_TEST_PROCESS_DIR`, where the workers record the servers they
- *   share between files (worker-moto.js), and whose `tmp/` is the run's temporary folder
+ *   share between files (worker-moto.ts), and whose `tmp/` is the run's temporary folder
  *   (`TMPDIR`, so `os.tmpdir()` in tests and in every process they start): what a test or a
  *   library leaves there (cdktf's `Testing.app()` makes an output folder per app and never
  *   removes it) goes with the run. global-teardown.js stops the servers and removes the folder;

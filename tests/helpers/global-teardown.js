@@ -1,6 +1,6 @@
 /**
  * Jest's global teardown: stops every server the workers shared between test files
- * (worker-moto.js records each as `<name>-<worker pid>-<port>.pid` in `AMB_TEST_PROCESS_DIR`,
+ * (worker-moto.ts records each as `<name>-<worker pid>-<port>.pid` in `AMB_TEST_PROCESS_DIR`,
  * holding the pid of the process group it leads), waits until each group is gone (SIGTERM,
  * then SIGKILL after 10 s), and removes the folder with the run's temporary folder in it.
  */

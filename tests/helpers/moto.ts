@@ -6,12 +6,12 @@ import { motoClientEnv, type MotoServer } from '../../sim/moto';
 
 export { startMotoServer, type MotoServer } from '../../sim/moto';
 
-/** What environment.js puts in every test file's globals (tests/helpers/worker-moto.js). */
+/** What environment.js puts in every test file's globals (tests/helpers/worker-moto.ts). */
 declare const __workerMoto: { acquire(): Promise<{ endpoint: string }> } | undefined;
 
 /**
  * The moto_server of this jest worker, emptied for the calling file: every moto backend reset,
- * as a server just started has it (tests/helpers/worker-moto.js). Started on the worker's first
+ * as a server just started has it (tests/helpers/worker-moto.ts). Started on the worker's first
  * call, about 4 s of CPU, and kept for the worker's later files. `stop()` only gives it back:
  * jest's global teardown stops it. Rejects when moto_server is missing or does not start.
  */

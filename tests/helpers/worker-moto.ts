@@ -8,8 +8,8 @@
  * (`POST /moto-api/reset`: every backend as a new server has it), so a file never sees what an
  * earlier one left. A worker runs one file at a time, so two files never use it at once.
  *
- * This module runs in the worker itself, outside jest's per-file `vm` context: it is loaded once
- * per worker with the test environment, and its state outlives each file.
+ * This module runs in the worker itself, outside jest's per-file `vm` context: environment.js
+ * loads it once per worker, and its state outlives each file.
  *
  * Stopping: the server runs under a `sh` guard that waits on its standard input, a pipe from
  * the worker. When the worker ends, however it ends, the pipe closes and the guard stops the
@@ -17,13 +17,11 @@
  * every server a worker recorded in `AMB_TEST_PROCESS_DIR` (made by global-setup.js) and
  * waits for it, so that no server outlives `jest`.
  */
-const { spawn } = require('node:child_process');
-const { existsSync, readFileSync, writeFileSync } = require('node:fs');
-const { createServer } = require('node:net');
-const { join } = require('node:path');
-
-/** moto_server starts in 2-3 s on a quiet machine; a loaded one (load average 20) has taken over 30 s. */
-const STARTUP_LIMIT_MS = 120_000;
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../sim/fabric/processes';
+import { motoAnswering } from '../../sim/moto';
 
 /**
  * The guard: starts moto_server ($1: port, $2: log file) in the background, waits until its
@@ -31,15 +29,19 @@ const STARTUP_LIMIT_MS = 120_000;
  */
 const GUARD = 'moto_server -p "$1" -H 127.0.0.1 >>"$2" 2>&1 & server=$!; read -r _ || true; kill "$server" 2>/dev/null; wait "$server"';
 
-/** @type {Promise<{ endpoint: string, guard: import('node:child_process').ChildProcess }> | undefined} */
-let running;
+interface Running {
+  readonly endpoint: string;
+  readonly guard: ChildProcess;
+}
+
+let running: Promise<Running> | undefined;
 
 /**
  * The worker's moto_server, started on the first call and emptied on every call. Resolves with
  * `{ endpoint }` (`http://127.0.0.1:<port>`). Rejects when moto_server is not installed, exits
  * while starting, does not answer within 120 s, or refuses the reset.
  */
-async function acquire() {
+export async function acquire(): Promise<{ endpoint: string }> {
   if (running) {
     const server = await running.catch(() => undefined);
     if (!server || server.guard.exitCode !== null || server.guard.signalCode !== null) running = undefined;
@@ -51,54 +53,24 @@ async function acquire() {
   return { endpoint };
 }
 
-async function start() {
+async function start(): Promise<Running> {
   const folder = process.env.AMB_TEST_PROCESS_DIR;
   if (!folder || !existsSync(folder)) throw new Error('AMB_TEST_PROCESS_DIR is not set: run the tests with jest.config.js, whose global setup makes it');
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const log = join(folder, `moto-${process.pid}-${port}.log`);
+  const logTail = () => `; its log ${log} ends:\n${existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n').slice(-20).join('\n') : '(no log written)'}`;
   // detached: the guard leads its own process group, which global teardown stops as a whole.
   const guard = spawn('sh', ['-c', GUARD, 'sh', String(port), log], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
-  const exited = new Promise((_, reject) => {
+  const exited = new Promise<never>((_, reject) => {
     guard.once('error', (error) => reject(new Error(`moto_server is required but could not start (${error.message}); install it with pip install 'moto[server]'`)));
-    guard.once('exit', () => reject(new Error(`moto_server exited before answering; its log ${log} ends:\n${tail(log)}`)));
+    guard.once('exit', () => reject(new Error(`moto_server exited before answering${logTail()}`)));
   });
   exited.catch(() => undefined);
   writeFileSync(join(folder, `moto-${process.pid}-${port}.pid`), String(guard.pid));
   // Neither the guard nor its pipe keeps the worker alive: the worker ends when its tests do.
   guard.unref();
-  guard.stdin.unref();
-  await Promise.race([answering(endpoint, log), exited]);
+  (guard.stdin as unknown as { unref(): void }).unref();
+  await Promise.race([motoAnswering(endpoint, logTail), exited]);
   return { endpoint, guard };
 }
-
-async function answering(endpoint, log) {
-  const deadline = Date.now() + STARTUP_LIMIT_MS;
-  for (;;) {
-    try {
-      await fetch(endpoint);
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`moto_server at ${endpoint} did not answer within ${STARTUP_LIMIT_MS / 1000} s (${error.message}); its log ${log} ends:\n${tail(log)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
-function tail(file) {
-  return existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-20).join('\n') : '(no log written)';
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-module.exports = { acquire };
