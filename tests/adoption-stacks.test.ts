@@ -14,7 +14,7 @@ import { synthesize } from '../stacks/main';
 import { ADOPTED, adoptedFixture } from './helpers/adopted-fixture';
 import type { ConsortiumFixture } from './helpers/consortium-fixture';
 import { ledgerTemplateOf, resources, single, synthAll, type TerraformJson } from './helpers/synth';
-import { offlineTerraformEnv, requireTool } from './helpers/tools';
+import { attachedProvider, offlineTerraformEnv, requireTool } from './helpers/tools';
 
 const execFileAsync = promisify(execFile);
 const outdir = mkdtempSync(join(tmpdir(), 'amb-adopted-'));
@@ -118,11 +118,15 @@ describe('an adopted member that adds nothing', () => {
 
 describe('validated by Terraform and CloudFormation tooling', () => {
   const stackDir = (name: string) => join(outdir, 'stacks', name);
+  // One provider process for both stacks (each validate would start its own, and each init install it).
+  let provider: Awaited<ReturnType<typeof attachedProvider>> | undefined;
+  afterAll(async () => provider?.stop());
 
-  // Quiet run: about 15 s per stack (provider schema load); the machine may be shared.
+  // Quiet run: a few seconds per stack (one provider schema load for both); the machine may be shared.
   test.each(['filmmaker', 'bank'])('terraform validate accepts the adopted %s stack, import blocks included', async (name) => {
     requireTool('terraform');
-    const env = offlineTerraformEnv();
+    provider ??= await attachedProvider(JSON.parse(readFileSync(join(stackDir(name), 'cdk.tf.json'), 'utf8')).terraform.required_providers.aws.version);
+    const env = { ...offlineTerraformEnv(), ...provider.env };
     await execFileAsync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: stackDir(name), env });
     const { stdout } = await execFileAsync('terraform', ['validate', '-no-color'], { cwd: stackDir(name), env });
     expect(stdout).toContain('Success! The configuration is valid.');

@@ -5,7 +5,7 @@
  * SendCommand on that client only, and terraform validate accepts the construct offline.
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -14,7 +14,7 @@ import { clientParameterNameOf, stepBucketNameOf, stepPrefixOf } from '../lib/fa
 import { LedgerSteps } from '../stacks/constructs/ledger-steps';
 import { SAMPLE_DIR } from './helpers/consortium-fixture';
 import { resources, synthAll, type TerraformJson } from './helpers/synth';
-import { initProviderOnce, offlineTerraformEnv, requireTool } from './helpers/tools';
+import { requireTool, withAttachedProvider } from './helpers/tools';
 
 const consortium = loadConsortium(SAMPLE_DIR);
 const sample = synthAll(consortium);
@@ -173,9 +173,11 @@ test('terraform validate accepts the construct, offline', async () => {
   const outdir = Testing.fullSynth(stack);
   try {
     const dir = join(outdir, 'stacks', 'ledger-steps');
-    const env = offlineTerraformEnv();
-    await initProviderOnce([dir], outdir, env);
-    expect(execFileSync('terraform', ['validate', '-no-color'], { cwd: dir, env, encoding: 'utf8' })).toContain('Success! The configuration is valid.');
+    const { version } = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')).terraform.required_providers.aws;
+    await withAttachedProvider(version, async (env) => {
+      execFileSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env });
+      expect(execFileSync('terraform', ['validate', '-no-color'], { cwd: dir, env, encoding: 'utf8' })).toContain('Success! The configuration is valid.');
+    });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -4,14 +4,14 @@
  * and terraform validate accepts them against the local provider mirror.
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { offchainBucketNameOf } from '../lib/offchain';
 import { OffchainStore, type OffchainStoreProps } from '../stacks/constructs/offchain-store';
 import { resources, single, type TerraformJson } from './helpers/synth';
-import { initProviderOnce, offlineTerraformEnv, requireTool } from './helpers/tools';
+import { requireTool, withAttachedProvider } from './helpers/tools';
 
 const OWNER = '444455556666';
 const READERS = ['111122223333', '222233334444'];
@@ -157,9 +157,11 @@ test('terraform validate accepts the store with readers and Object Lock, offline
   const outdir = Testing.fullSynth(stackOf({ ...BASE, objectLockDays: 30, tags: { owner: 'ops' } }));
   try {
     const dir = join(outdir, 'stacks', 'offchain');
-    const env = offlineTerraformEnv();
-    await initProviderOnce([dir], outdir, env);
-    expect(execFileSync('terraform', ['validate', '-no-color'], { cwd: dir, env, encoding: 'utf8' })).toContain('Success! The configuration is valid.');
+    const { version } = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')).terraform.required_providers.aws;
+    await withAttachedProvider(version, async (env) => {
+      execFileSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env });
+      expect(execFileSync('terraform', ['validate', '-no-color'], { cwd: dir, env, encoding: 'utf8' })).toContain('Success! The configuration is valid.');
+    });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

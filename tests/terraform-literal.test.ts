@@ -15,7 +15,7 @@ import { CONSORTIUM_SPEC, MEMBER_SPEC, type FieldSpec, type StringSpec } from '.
 import { synthesize } from '../stacks/main';
 import { terraformLiteral, terraformLiterals } from '../stacks/terraform-literal';
 import { ConsortiumFixture } from './helpers/consortium-fixture';
-import { offlineTerraformEnv, requireTool } from './helpers/tools';
+import { offlineTerraformEnv, requireTool, withAttachedProvider } from './helpers/tools';
 
 const execFileAsync = promisify(execFile);
 
@@ -101,8 +101,10 @@ describe('free text from every field of the config spec', () => {
   it('passes terraform validate, and Terraform reads each value back as written', async () => {
     requireTool('terraform');
     const env = offlineTerraformEnv();
-    await execFileAsync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: stackDir, env });
-    const validate = await execFileAsync('terraform', ['validate', '-no-color'], { cwd: stackDir, env }).catch((error) => error);
+    const validate = await withAttachedProvider(JSON.parse(stackJson).terraform.required_providers.aws.version, async (attached) => {
+      await execFileAsync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: stackDir, env: attached });
+      return execFileAsync('terraform', ['validate', '-no-color'], { cwd: stackDir, env: attached }).catch((error) => error);
+    });
     expect(`${validate.stdout}${validate.stderr ?? ''}`).toContain('Success! The configuration is valid.');
 
     // Every synthesized string that carries a config value and no Terraform reference, as a local Terraform evaluates.
