@@ -124,10 +124,10 @@ const builtPackages = new Map<string, ChaincodePackage>();
 /**
  * `code.tar.gz`: the code archive gzipped by pako, the most expensive part of a build (about
  * 1.4 s for the sample's 26 MB documents archive). With a cache folder and an archive of 1 MB
- * or more, the stream an earlier
- * process made of the same archive with the same pako version and level is used, and a new
- * one is kept there. A cached stream is used only when it inflates back to the very archive;
- * any other file (damaged, cut short, unreadable) is compressed again and replaced.
+ * or more, the stream an earlier process made of the same archive with the same pako version
+ * and level is used, and a new one is kept there. A cached stream is used only when it
+ * inflates back to the very archive; any other file (damaged, cut short, unreadable) is
+ * compressed again and replaced.
  */
 function compressedCode(codeTar: Buffer, cacheDir: string | undefined): Buffer {
   if (!cacheDir || codeTar.length < CACHED_CODE_MIN_BYTES) return gzipped(codeTar);
