@@ -1,11 +1,12 @@
 /**
  * Housekeeping of the caches under `node_modules/.cache/`: the synth's bundles and deflated
  * zip entries (stacks/node-bundle.ts, stacks/voter/zip.ts) and the compressed chaincode code
- * archives (lib/fabric/package.ts). Their files are written whole with `writeAtomically`
- * (lib/config/record.ts).
+ * archives (lib/fabric/package.ts), each kept by `compressedThroughDisk` or pruned by
+ * `keepNewest`. Files are written whole with `writeAtomically` (lib/config/record.ts).
  */
-import { readdirSync, statSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeAtomically } from './config/record';
 
 /** Deletes the files of `dir` whose names match `pattern`, but for the `kept` most recently written. */
 export function keepNewest(dir: string, pattern: RegExp, kept: number): void {
@@ -14,4 +15,37 @@ export function keepNewest(dir: string, pattern: RegExp, kept: number): void {
     .map((name) => ({ path: join(dir, name), mtimeMs: statSync(join(dir, name)).mtimeMs }))
     .sort((a, b) => b.mtimeMs - a.mtimeMs);
   for (const old of files.slice(kept)) unlinkSync(old.path);
+}
+
+/**
+ * `data` compressed, from `dir/file` when an earlier process compressed the same bytes the same
+ * way (`file` names the content and the compressor, its version and level), else compressed
+ * with `compress` and kept there, the `kept` newest files matching `pattern` staying. A cached
+ * file is used only when `inflate` gives back `data` exactly; anything else (none yet, cut
+ * short, damaged, unreadable) is compressed afresh and replaced. A read-only or full disk only
+ * costs the next run its time.
+ */
+export function compressedThroughDisk(
+  cache: { readonly dir: string; readonly file: string; readonly pattern: RegExp; readonly kept: number },
+  data: Buffer,
+  compress: (data: Buffer) => Buffer,
+  inflate: (compressed: Buffer) => Buffer,
+): Buffer {
+  const path = join(cache.dir, cache.file);
+  try {
+    const cached = readFileSync(path);
+    if (inflate(cached).equals(data)) return cached;
+  } catch {
+    // Not cached yet, or not a stream of this compressor: compress below.
+  }
+  const compressed = compress(data);
+  try {
+    mkdirSync(cache.dir, { recursive: true });
+    // Concurrent processes (members' commands, test workers) may write the same file: each renames a whole one into place.
+    writeAtomically(path, compressed);
+    keepNewest(cache.dir, cache.pattern, cache.kept);
+  } catch {
+    // Read-only or full: nothing else changes.
+  }
+  return compressed;
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { synthesize } from '../stacks/main';
-import { attachedProvider, offlineTerraformEnv, requireTool } from './helpers/tools';
+import { requireTool, withAttachedProvider } from './helpers/tools';
 import { stackVariants } from './helpers/variants';
 
 const execFileAsync = promisify(execFile);
@@ -82,16 +82,10 @@ test(
     const dir = validationRoot();
     const { required_providers } = JSON.parse(readFileSync(join(stackDirs[0], 'cdk.tf.json'), 'utf8')).terraform;
     // One provider process for every module's provider block (one each otherwise, 1.2 s of CPU apiece).
-    const provider = await attachedProvider(required_providers.aws.version);
-    const env = { ...offlineTerraformEnv(), ...provider.env };
-    const result = await (async () => {
-      try {
-        await execFileAsync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env });
-        return await execFileAsync('terraform', ['validate', '-json', '-no-color'], { cwd: dir, env }).catch((error) => error);
-      } finally {
-        await provider.stop();
-      }
-    })();
+    const result = await withAttachedProvider(required_providers.aws.version, async (env) => {
+      await execFileAsync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd: dir, env });
+      return execFileAsync('terraform', ['validate', '-json', '-no-color'], { cwd: dir, env }).catch((error) => error);
+    });
     const report = JSON.parse(result.stdout) as { valid: boolean; error_count: number; diagnostics: { severity: string; summary: string; detail?: string; range?: { filename: string } }[] };
     const problems = report.diagnostics.filter((diagnostic) => diagnostic.severity !== 'warning' || diagnostic.summary !== 'Backend configuration ignored');
     expect(problems).toEqual([]);

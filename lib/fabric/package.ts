@@ -27,7 +27,7 @@
  * the Go toolchain, so it is made with `go mod vendor` and committed with the chaincode.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { transformSync } from 'esbuild';
@@ -35,8 +35,7 @@ import { gzip } from 'pako';
 import { version as PAKO_VERSION } from 'pako/package.json';
 import { pack as tarPack, type Header as TarHeader } from 'tar-stream';
 import type { Chaincode } from '../config';
-import { writeAtomically } from '../config/record';
-import { keepNewest } from '../disk-cache';
+import { compressedThroughDisk } from '../disk-cache';
 import { OperationalError, UsageError } from '../errors';
 import { PROJECT_ROOT } from '../project-root';
 
@@ -131,23 +130,8 @@ const builtPackages = new Map<string, ChaincodePackage>();
  */
 function compressedCode(codeTar: Buffer, cacheDir: string | undefined): Buffer {
   if (!cacheDir || codeTar.length < CACHED_CODE_MIN_BYTES) return gzipped(codeTar);
-  const path = join(cacheDir, `${createHash('sha256').update(codeTar).digest('hex').slice(0, 32)}-pako${PAKO_VERSION}-${GZIP_LEVEL}.tar.gz`);
-  try {
-    const cached = readFileSync(path);
-    if (gunzipSync(cached).equals(codeTar)) return cached;
-  } catch {
-    // Not cached yet, or not a gzip stream: compress below.
-  }
-  const compressed = gzipped(codeTar);
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    // Concurrent builds (members' commands, test workers) may write the same file: each renames a whole one into place.
-    writeAtomically(path, compressed);
-    keepNewest(cacheDir, /^[0-9a-f]{32}-pako.*\.tar\.gz$/, CACHED_CODE_KEPT);
-  } catch {
-    // A read-only or full disk only costs the next build its time.
-  }
-  return compressed;
+  const file = `${createHash('sha256').update(codeTar).digest('hex').slice(0, 32)}-pako${PAKO_VERSION}-${GZIP_LEVEL}.tar.gz`;
+  return compressedThroughDisk({ dir: cacheDir, file, pattern: /^[0-9a-f]{32}-pako.*\.tar\.gz$/, kept: CACHED_CODE_KEPT }, codeTar, gzipped, (stream) => gunzipSync(stream));
 }
 
 /** The files of a Node.js chaincode package's `src/`, sorted by path. */

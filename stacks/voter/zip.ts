@@ -7,12 +7,10 @@
  * deflate them again (the identity manager's: about 0.2 s of a 1 s synth).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { writeAtomically } from '../../lib/config/record';
-import { keepNewest } from '../../lib/disk-cache';
+import { compressedThroughDisk } from '../../lib/disk-cache';
 import { BUNDLE_CACHE_DIR } from '../node-bundle';
 
 export interface ZipEntry {
@@ -66,24 +64,9 @@ function compress(data: Buffer): Compressed {
  */
 function deflatedThroughDisk(data: Buffer): Buffer {
   const key = createHash('sha256').update(`zlib ${process.versions.zlib} level ${LEVEL}\n`).update(data).digest('hex').slice(0, 32);
-  const path = join(DEFLATE_CACHE_DIR, `${key}.deflate`);
-  try {
-    const cached = readFileSync(path);
-    if (inflateRawSync(cached).equals(data)) return cached;
-  } catch {
-    // Not cached yet, or not readable: deflate below.
-  }
-  const deflated = deflateRawSync(data, { level: LEVEL });
-  try {
-    mkdirSync(DEFLATE_CACHE_DIR, { recursive: true });
-    writeAtomically(path, deflated);
-    keepNewest(DEFLATE_CACHE_DIR, /^[0-9a-f]{32}\.deflate$/, DEFLATED_KEPT);
-  } catch {
-    // A read-only install: the next synth deflates again, nothing else changes.
-  }
-  return deflated;
+  const cache = { dir: DEFLATE_CACHE_DIR, file: `${key}.deflate`, pattern: /^[0-9a-f]{32}\.deflate$/, kept: DEFLATED_KEPT };
+  return compressedThroughDisk(cache, data, (raw) => deflateRawSync(raw, { level: LEVEL }), (stream) => inflateRawSync(stream));
 }
-
 
 /** 1980-01-01 00:00, the zip epoch: no build time leaks into the package. */
 const DOS_TIME = 0;
