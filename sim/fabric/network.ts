@@ -9,7 +9,8 @@
  * - TLS everywhere from one simulator TLS CA (`tlsCaCertFile`), served to clients as the
  *   region's `managedblockchain-tls-chain.pem`.
  *
- * Ports are chosen at run time; every wait is bounded and names the process and its log.
+ * Ports are chosen at run time (freePort); a process whose port another process bound first is
+ * started again on new ports. Every wait is bounded and names the process and its log.
  * `stop()` ends every process it started. Usable on its own by tests:
  *
  * ```ts
@@ -30,7 +31,7 @@ import { OperationalError } from '../../lib/errors';
 import { fabricBinaries, fabricPath, type FabricBinaries } from './binaries';
 import { completeEnrolledMsp, writeLocalMsp, writeOrgMsp } from './msp';
 import { CertificateAuthority, LOOPBACK_HOSTS, writeTlsPair } from './pki';
-import { FabricProcess, freePort } from './processes';
+import { FabricProcess, freePort, startOnFreePorts } from './processes';
 import { runTool } from './tools';
 import { PROJECT_ROOT } from '../../lib/project-root';
 
@@ -65,6 +66,8 @@ export interface FabricNetworkOptions {
    * to a ledger of many blocks. @default 10
    */
   readonly maxMessageCount?: number;
+  /** Chooses each listening port (tests give a taken one to see the restart). @default freePort */
+  readonly choosePort?: () => Promise<number>;
 }
 
 /** A member's running CA and the MSPs the simulator holds for it. */
@@ -133,6 +136,7 @@ export class FabricNetwork {
     private readonly ordererAdminMspDir: string,
     private readonly readinessTimeoutMs: number,
     private readonly removeDirOnStop: boolean,
+    private readonly choosePort: () => Promise<number>,
   ) {}
 
   /**
@@ -158,45 +162,57 @@ export class FabricNetwork {
     writeLocalMsp(adminMsp, signingCa.certPem, tlsCa.certPem, await signingCa.issue({ commonName: 'Admin', organization: ORDERER_MSP_ID, organizationalUnit: 'admin' }));
     const tls = writeTlsPair(join(ordererDir, 'tls'), await tlsCa.issue({ commonName: 'orderer', organization: ORDERER_MSP_ID, hosts: LOOPBACK_HOSTS }));
 
-    const [port, operationsPort] = await Promise.all([freePort(), freePort()]);
-    const endpoint = `127.0.0.1:${port}`;
-    writeFileSync(join(ordererDir, 'configtx.yaml'), stringify(systemChannelConfigtx(join(ordererDir, 'org-msp'), port, tls.certFile, options.maxMessageCount ?? 10)));
-    const genesis = join(ordererDir, 'genesis.block');
-    await runTool(join(binaries.amb.bin, 'configtxgen'), ['-configPath', ordererDir, '-profile', 'AMBSystemChannel', '-channelID', SYSTEM_CHANNEL, '-outputBlock', genesis]);
-
+    const choosePort = options.choosePort ?? freePort;
     const tlsCaFile = join(dir, 'managedblockchain-tls-chain.pem');
-    const orderer = FabricProcess.start('orderer', join(binaries.amb.bin, 'orderer'), [], {
-      logFile: join(ordererDir, 'orderer.log'),
-      env: {
-        FABRIC_CFG_PATH: binaries.amb.config,
-        FABRIC_LOGGING_SPEC: 'info',
-        ORDERER_GENERAL_LISTENADDRESS: '127.0.0.1',
-        ORDERER_GENERAL_LISTENPORT: String(port),
-        ORDERER_GENERAL_LOCALMSPID: ORDERER_MSP_ID,
-        ORDERER_GENERAL_LOCALMSPDIR: join(ordererDir, 'msp'),
-        ORDERER_GENERAL_TLS_ENABLED: 'true',
-        ORDERER_GENERAL_TLS_CERTIFICATE: tls.certFile,
-        ORDERER_GENERAL_TLS_PRIVATEKEY: tls.keyFile,
-        ORDERER_GENERAL_TLS_ROOTCAS: `[${tlsCaFile}]`,
-        ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: tls.certFile,
-        ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: tls.keyFile,
-        ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${tlsCaFile}]`,
-        ORDERER_GENERAL_BOOTSTRAPMETHOD: 'file',
-        ORDERER_GENERAL_BOOTSTRAPFILE: genesis,
-        ORDERER_FILELEDGER_LOCATION: join(ordererDir, 'ledger'),
-        ORDERER_CONSENSUS_WALDIR: join(ordererDir, 'etcdraft', 'wal'),
-        ORDERER_CONSENSUS_SNAPDIR: join(ordererDir, 'etcdraft', 'snapshot'),
-        ORDERER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${operationsPort}`,
-        ORDERER_METRICS_PROVIDER: 'disabled',
-      },
-    });
-    const network = new FabricNetwork(options.networkId, dir, binaries, tlsCa, endpoint, orderer, adminMsp, readinessTimeoutMs, !options.dir && !options.keepDir);
+    const genesis = join(ordererDir, 'genesis.block');
+    let network: FabricNetwork | undefined;
     try {
-      await orderer.waitHealthy(`http://127.0.0.1:${operationsPort}/healthz`, readinessTimeoutMs, endpoint);
-      await orderer.waitUntil('serving the system channel', async () => /Beginning to serve requests|Raft leader changed: 0 -> 1/.test(readFileSync(orderer.logFile, 'utf8')), readinessTimeoutMs);
-    } catch (error) {
-      await network.stop();
-      throw error;
+      network = await startOnFreePorts(
+        2,
+        async ([port, operationsPort]) => {
+          // A start on new ports needs a genesis block naming the new port and an empty ledger.
+          for (const data of ['ledger', 'etcdraft']) rmSync(join(ordererDir, data), { recursive: true, force: true });
+          writeFileSync(join(ordererDir, 'configtx.yaml'), stringify(systemChannelConfigtx(join(ordererDir, 'org-msp'), port, tls.certFile, options.maxMessageCount ?? 10)));
+          await runTool(join(binaries.amb.bin, 'configtxgen'), ['-configPath', ordererDir, '-profile', 'AMBSystemChannel', '-channelID', SYSTEM_CHANNEL, '-outputBlock', genesis]);
+          const endpoint = `127.0.0.1:${port}`;
+          const orderer = FabricProcess.start('orderer', join(binaries.amb.bin, 'orderer'), [], {
+            logFile: join(ordererDir, 'orderer.log'),
+            env: {
+              FABRIC_CFG_PATH: binaries.amb.config,
+              FABRIC_LOGGING_SPEC: 'info',
+              ORDERER_GENERAL_LISTENADDRESS: '127.0.0.1',
+              ORDERER_GENERAL_LISTENPORT: String(port),
+              ORDERER_GENERAL_LOCALMSPID: ORDERER_MSP_ID,
+              ORDERER_GENERAL_LOCALMSPDIR: join(ordererDir, 'msp'),
+              ORDERER_GENERAL_TLS_ENABLED: 'true',
+              ORDERER_GENERAL_TLS_CERTIFICATE: tls.certFile,
+              ORDERER_GENERAL_TLS_PRIVATEKEY: tls.keyFile,
+              ORDERER_GENERAL_TLS_ROOTCAS: `[${tlsCaFile}]`,
+              ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: tls.certFile,
+              ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: tls.keyFile,
+              ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${tlsCaFile}]`,
+              ORDERER_GENERAL_BOOTSTRAPMETHOD: 'file',
+              ORDERER_GENERAL_BOOTSTRAPFILE: genesis,
+              ORDERER_FILELEDGER_LOCATION: join(ordererDir, 'ledger'),
+              ORDERER_CONSENSUS_WALDIR: join(ordererDir, 'etcdraft', 'wal'),
+              ORDERER_CONSENSUS_SNAPDIR: join(ordererDir, 'etcdraft', 'snapshot'),
+              ORDERER_OPERATIONS_LISTENADDRESS: `127.0.0.1:${operationsPort}`,
+              ORDERER_METRICS_PROVIDER: 'disabled',
+            },
+          });
+          try {
+            await orderer.waitHealthy(`http://127.0.0.1:${operationsPort}/healthz`, readinessTimeoutMs, endpoint);
+            await orderer.waitUntil('serving the system channel', async () => /Beginning to serve requests|Raft leader changed: 0 -> 1/.test(readFileSync(orderer.logFile, 'utf8')), readinessTimeoutMs);
+          } catch (error) {
+            await orderer.stop();
+            throw error;
+          }
+          return new FabricNetwork(options.networkId, dir, binaries, tlsCa, endpoint, orderer, adminMsp, readinessTimeoutMs, !options.dir && !options.keepDir, choosePort);
+        },
+        choosePort,
+      );
+    } finally {
+      if (!network && !options.dir && !options.keepDir) rmSync(dir, { recursive: true, force: true });
     }
     return network;
   }
@@ -230,32 +246,38 @@ export class FabricNetwork {
     const caHome = join(dir, 'ca');
     mkdirSync(caHome, { recursive: true });
     const tls = writeTlsPair(join(dir, 'ca-tls'), await this.tlsCa.issue({ commonName: `ca.${memberId}`, organization: memberId, hosts: LOOPBACK_HOSTS }));
-    const [port, operationsPort] = await Promise.all([freePort(), freePort()]);
-    writeFileSync(join(caHome, 'fabric-ca-server-config.yaml'), stringify(caServerConfig(memberId, options.adminUsername, options.adminPassword, port, operationsPort, tls)), { mode: 0o600 });
-    const ca = FabricProcess.start(`fabric-ca-server of member ${memberId}`, join(this.binaries.caBin, 'fabric-ca-server'), ['start', '--home', caHome], {
-      logFile: join(dir, 'ca.log'),
-      env: {},
-    });
-    const caEndpoint = `127.0.0.1:${port}`;
-    const member: MemberState = {
-      memberId,
-      caEndpoint,
-      caCertPem: '',
-      adminMspDir: join(dir, 'admin-msp'),
-      orgMspDir: join(dir, 'org-msp'),
-      caLogFile: ca.logFile,
-      ca,
-      caHome,
-      dir,
-    };
-    this.members.set(memberId, member);
-    try {
-      await ca.waitHealthy(`http://127.0.0.1:${operationsPort}/healthz`, this.readinessTimeoutMs, caEndpoint);
-      await this.caClient(['enroll', '--mspdir', member.adminMspDir], { FABRIC_CA_CLIENT_URL: `https://${options.adminUsername}:${options.adminPassword}@${caEndpoint}` }, dir);
-    } catch (error) {
-      await this.stopMember(memberId);
-      throw error;
-    }
+    const member = await startOnFreePorts(
+      2,
+      async ([port, operationsPort]) => {
+        writeFileSync(join(caHome, 'fabric-ca-server-config.yaml'), stringify(caServerConfig(memberId, options.adminUsername, options.adminPassword, port, operationsPort, tls)), { mode: 0o600 });
+        const ca = FabricProcess.start(`fabric-ca-server of member ${memberId}`, join(this.binaries.caBin, 'fabric-ca-server'), ['start', '--home', caHome], {
+          logFile: join(dir, 'ca.log'),
+          env: {},
+        });
+        const caEndpoint = `127.0.0.1:${port}`;
+        const starting: MemberState = {
+          memberId,
+          caEndpoint,
+          caCertPem: '',
+          adminMspDir: join(dir, 'admin-msp'),
+          orgMspDir: join(dir, 'org-msp'),
+          caLogFile: ca.logFile,
+          ca,
+          caHome,
+          dir,
+        };
+        this.members.set(memberId, starting);
+        try {
+          await ca.waitHealthy(`http://127.0.0.1:${operationsPort}/healthz`, this.readinessTimeoutMs, caEndpoint);
+          await this.caClient(['enroll', '--mspdir', starting.adminMspDir], { FABRIC_CA_CLIENT_URL: `https://${options.adminUsername}:${options.adminPassword}@${caEndpoint}` }, dir);
+        } catch (error) {
+          await this.stopMember(memberId);
+          throw error;
+        }
+        return starting;
+      },
+      this.choosePort,
+    );
     completeEnrolledMsp(member.adminMspDir, this.tlsCa.certPem, { admincerts: true });
     const caCertPem = readFileSync(join(member.adminMspDir, 'cacerts', 'ca.pem'), 'utf8');
     writeOrgMsp(member.orgMspDir, caCertPem, this.tlsCa.certPem);
@@ -308,48 +330,54 @@ export class FabricNetwork {
     await this.caClient(['enroll', '--mspdir', msp], { FABRIC_CA_CLIENT_URL: `https://${nodeId}:${secret}@${member.caEndpoint}` }, dir);
     completeEnrolledMsp(msp, this.tlsCa.certPem);
     const tls = writeTlsPair(join(dir, 'tls'), await this.tlsCa.issue({ commonName: nodeId, organization: memberId, hosts: LOOPBACK_HOSTS }));
-    const [port, chaincodePort, operationsPort] = await Promise.all([freePort(), freePort(), freePort()]);
-    const address = `127.0.0.1:${port}`;
-    const peerProcess = FabricProcess.start(`peer ${nodeId} of member ${memberId}`, join(this.binaries.amb.bin, 'peer'), ['node', 'start'], {
-      logFile: join(dir, 'peer.log'),
-      env: {
-        FABRIC_CFG_PATH: this.configDir,
-        FABRIC_LOGGING_SPEC: 'info',
-        CORE_PEER_ID: nodeId,
-        CORE_PEER_ADDRESS: address,
-        CORE_PEER_LISTENADDRESS: address,
-        CORE_PEER_CHAINCODEADDRESS: `127.0.0.1:${chaincodePort}`,
-        CORE_PEER_CHAINCODELISTENADDRESS: `127.0.0.1:${chaincodePort}`,
-        CORE_PEER_GOSSIP_BOOTSTRAP: address,
-        CORE_PEER_GOSSIP_EXTERNALENDPOINT: address,
-        // Fabric's 25 s default leaves another organisation's peers unseen for that long.
-        CORE_PEER_GOSSIP_RECONNECTINTERVAL: '1s',
-        CORE_PEER_LOCALMSPID: memberId,
-        CORE_PEER_MSPCONFIGPATH: msp,
-        CORE_PEER_TLS_ENABLED: 'true',
-        CORE_PEER_TLS_CERT_FILE: tls.certFile,
-        CORE_PEER_TLS_KEY_FILE: tls.keyFile,
-        CORE_PEER_TLS_ROOTCERT_FILE: this.tlsCaCertFile,
-        CORE_PEER_FILESYSTEMPATH: join(dir, 'data'),
-        CORE_OPERATIONS_LISTENADDRESS: `127.0.0.1:${operationsPort}`,
+    const peer = await startOnFreePorts(
+      3,
+      async ([port, chaincodePort, operationsPort]) => {
+        const address = `127.0.0.1:${port}`;
+        const peerProcess = FabricProcess.start(`peer ${nodeId} of member ${memberId}`, join(this.binaries.amb.bin, 'peer'), ['node', 'start'], {
+          logFile: join(dir, 'peer.log'),
+          env: {
+            FABRIC_CFG_PATH: this.configDir,
+            FABRIC_LOGGING_SPEC: 'info',
+            CORE_PEER_ID: nodeId,
+            CORE_PEER_ADDRESS: address,
+            CORE_PEER_LISTENADDRESS: address,
+            CORE_PEER_CHAINCODEADDRESS: `127.0.0.1:${chaincodePort}`,
+            CORE_PEER_CHAINCODELISTENADDRESS: `127.0.0.1:${chaincodePort}`,
+            CORE_PEER_GOSSIP_BOOTSTRAP: address,
+            CORE_PEER_GOSSIP_EXTERNALENDPOINT: address,
+            // Fabric's 25 s default leaves another organisation's peers unseen for that long.
+            CORE_PEER_GOSSIP_RECONNECTINTERVAL: '1s',
+            CORE_PEER_LOCALMSPID: memberId,
+            CORE_PEER_MSPCONFIGPATH: msp,
+            CORE_PEER_TLS_ENABLED: 'true',
+            CORE_PEER_TLS_CERT_FILE: tls.certFile,
+            CORE_PEER_TLS_KEY_FILE: tls.keyFile,
+            CORE_PEER_TLS_ROOTCERT_FILE: this.tlsCaCertFile,
+            CORE_PEER_FILESYSTEMPATH: join(dir, 'data'),
+            CORE_OPERATIONS_LISTENADDRESS: `127.0.0.1:${operationsPort}`,
+          },
+        });
+        const peer: PeerState = {
+          nodeId,
+          memberId,
+          peerEndpoint: address,
+          peerEventEndpoint: address,
+          operationsUrl: `http://127.0.0.1:${operationsPort}`,
+          logFile: peerProcess.logFile,
+          process: peerProcess,
+        };
+        this.peers.set(nodeId, peer);
+        try {
+          await peerProcess.waitHealthy(`${peer.operationsUrl}/healthz`, this.readinessTimeoutMs, address);
+        } catch (error) {
+          await this.stopPeer(nodeId);
+          throw error;
+        }
+        return peer;
       },
-    });
-    const peer: PeerState = {
-      nodeId,
-      memberId,
-      peerEndpoint: address,
-      peerEventEndpoint: address,
-      operationsUrl: `http://127.0.0.1:${operationsPort}`,
-      logFile: peerProcess.logFile,
-      process: peerProcess,
-    };
-    this.peers.set(nodeId, peer);
-    try {
-      await peerProcess.waitHealthy(`${peer.operationsUrl}/healthz`, this.readinessTimeoutMs, address);
-    } catch (error) {
-      await this.stopPeer(nodeId);
-      throw error;
-    }
+      this.choosePort,
+    );
     return publicPeer(peer);
   }
 

@@ -4,7 +4,8 @@
  * process exits without stopping them, so none is left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { OperationalError } from '../../lib/errors';
 
@@ -12,6 +13,29 @@ import { OperationalError } from '../../lib/errors';
 const STOP_GRACE_MS = 5_000;
 /** Lines of a process's log quoted in a readiness error. */
 const LOG_TAIL_LINES = 15;
+
+/**
+ * A line of a Go process's log that says why it stopped: Fabric's logger levels PANI and FATA,
+ * Go's own `panic:`, and fabric-ca-server's `Error:` line before it exits.
+ */
+const FATAL_LINE = /\b(PANI|FATA)\b|^panic: |^Error: /;
+/** What Linux (and macOS) say when a listen address is already bound: `bind: address already in use`. */
+const PORT_TAKEN = /address already in use/;
+
+/**
+ * A process ended or timed out before it was ready. `portTaken` is true when its log says a
+ * port it was given was already bound: a port chosen free was taken before the process bound
+ * it, and a start on new ports can succeed.
+ */
+export class ProcessStartError extends OperationalError {
+  constructor(
+    message: string,
+    readonly portTaken: boolean,
+  ) {
+    super(message);
+    this.name = 'ProcessStartError';
+  }
+}
 
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -36,6 +60,8 @@ export class FabricProcess {
     /** Its stdout and stderr. */
     readonly logFile: string,
     private readonly child: ChildProcess,
+    /** Bytes the log file held before this process wrote to it (a restart appends). */
+    private readonly logStart: number,
   ) {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
@@ -52,9 +78,10 @@ export class FabricProcess {
     installExitHook();
     const log = openSync(options.logFile, 'a');
     try {
+      const logStart = fstatSync(log).size;
       const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', log, log] });
       running.add(child);
-      const started = new FabricProcess(name, options.logFile, child);
+      const started = new FabricProcess(name, options.logFile, child, logStart);
       child.once('error', () => running.delete(child));
       return started;
     } finally {
@@ -105,22 +132,98 @@ export class FabricProcess {
     clearTimeout(timer);
   }
 
-  private failure(what: string): OperationalError {
-    const tail = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-LOG_TAIL_LINES).join('\n') : '(no log written)';
-    return new OperationalError(`${this.name} ${what}; its log is ${this.logFile}, ending:\n${tail}`);
+  /**
+   * The readiness error: the process's name, what it did not do, its log file, and of what this
+   * process wrote there, the first fatal line when the last lines do not hold it (a Go panic
+   * ends with its goroutine stacks) and the last lines.
+   */
+  private failure(what: string): ProcessStartError {
+    if (!existsSync(this.logFile)) return new ProcessStartError(`${this.name} ${what}; its log is ${this.logFile}, not written`, false);
+    const lines = readFileSync(this.logFile).subarray(this.logStart).toString('utf8').trimEnd().split('\n');
+    const tail = lines.slice(-LOG_TAIL_LINES);
+    const fatal = lines.find((line) => FATAL_LINE.test(line));
+    const cause = fatal && !tail.includes(fatal) ? `it logged:\n${fatal}\n` : '';
+    return new ProcessStartError(`${this.name} ${what}; ${cause}its log is ${this.logFile}, ending:\n${tail.join('\n')}`, lines.some((line) => PORT_TAKEN.test(line)));
   }
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago (the operating system's choice). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports handed out by freePort in this process: never handed out twice, so two servers of one
+ * run cannot be given the same port while neither has bound it yet.
+ */
+const handedOut = new Set<number>();
+
+/**
+ * The ports freePort chooses from: the 10,000 ports just below the kernel's ephemeral range
+ * (`/proc/sys/net/ipv4/ip_local_port_range`, 32768-60999 by default, so 22768-32767). The
+ * kernel gives ports of the ephemeral range to every outgoing connection and every bind to port
+ * 0, so a port chosen there and released can be taken by a client's connection before the
+ * server binds it; below the range only an explicit bind takes it. Undefined where the range
+ * cannot be read or leaves no room (then the operating system chooses).
+ */
+function listenPortRange(): { low: number; high: number } | undefined {
+  try {
+    const [ephemeralLow] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (!(ephemeralLow > 11_024)) return undefined;
+    return { low: ephemeralLow - 10_000, high: ephemeralLow - 1 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a server can listen on 127.0.0.1:`port` now (0: any port); resolves the port it got, or undefined. */
+function bindable(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port assigned'))));
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : undefined));
     });
   });
+}
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago, for a server started next: a random one
+ * below the kernel's ephemeral range that this process has not handed out before (see
+ * listenPortRange), else the operating system's choice. Another process may still bind it
+ * first; callers that start a server on it retry on new ports (startOnFreePorts).
+ */
+export async function freePort(): Promise<number> {
+  const range = listenPortRange();
+  for (let attempt = 0; range && attempt < 50; attempt++) {
+    const port = randomInt(range.low, range.high + 1);
+    if (handedOut.has(port)) continue;
+    if ((await bindable(port)) === port) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  const port = await bindable(0);
+  if (port === undefined) throw new OperationalError('no TCP port on 127.0.0.1 could be bound; check what holds them (ss -ltn)');
+  handedOut.add(port);
+  return port;
+}
+
+/** How many times startOnFreePorts starts a process in all before giving up. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Chooses `count` ports with `choose` (freePort by default) and calls `start` with them. When
+ * `start` rejects with a ProcessStartError whose `portTaken` is set (another process bound one
+ * of the ports between the choice and the bind), chooses new ports and starts again, at most 3
+ * times in all. `start` must stop what it started before it rejects.
+ */
+export async function startOnFreePorts<T>(count: number, start: (ports: number[]) => Promise<T>, choose: () => Promise<number> = freePort): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const ports: number[] = [];
+    for (let i = 0; i < count; i++) ports.push(await choose());
+    try {
+      return await start(ports);
+    } catch (error) {
+      if (!(error instanceof ProcessStartError && error.portTaken) || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /** True when something accepts TCP connections at `host:port`. */
