@@ -202,7 +202,7 @@ export class FabricNetwork {
           });
           try {
             await orderer.waitHealthy(`http://127.0.0.1:${operationsPort}/healthz`, readinessTimeoutMs, endpoint);
-            await orderer.waitUntil('serving the system channel', async () => /Beginning to serve requests|Raft leader changed: 0 -> 1/.test(readFileSync(orderer.logFile, 'utf8')), readinessTimeoutMs);
+            await orderer.waitUntil('serving the system channel', async () => /Beginning to serve requests|Raft leader changed: 0 -> 1/.test(orderer.logText()), readinessTimeoutMs);
           } catch (error) {
             await orderer.stop();
             throw error;
@@ -316,7 +316,10 @@ export class FabricNetwork {
 
   /**
    * Registers the node with its member's CA (type `peer`), enrolls it, and starts a peer
-   * (`nd-...` as peer id) with TLS from the simulator TLS CA; resolves when it is healthy.
+   * (`nd-...` as peer id) with TLS from the simulator TLS CA; resolves when it is healthy,
+   * listening, and has logged that it started (every listener bound). A peer whose port another
+   * process took first is started again on new ports (startOnFreePorts). Errors:
+   * ProcessStartError naming the peer's log, quoting its panic or fatal line.
    */
   async startPeer(memberId: string, nodeId: string): Promise<FabricPeer> {
     const member = this.members.get(memberId);
@@ -370,6 +373,10 @@ export class FabricNetwork {
         this.peers.set(nodeId, peer);
         try {
           await peerProcess.waitHealthy(`${peer.operationsUrl}/healthz`, this.readinessTimeoutMs, address);
+          // Healthy and listening comes before the peer binds its chaincode port, which may still
+          // fail (it panics); it logs "Started peer" after every listener is bound (Fabric 2.2 and
+          // 2.5, internal/peer/node/start.go).
+          await peerProcess.waitUntil('started (its log saying "Started peer with ID")', async () => /Started peer with ID/.test(peerProcess.logText()), this.readinessTimeoutMs);
         } catch (error) {
           await this.stopPeer(nodeId);
           throw error;

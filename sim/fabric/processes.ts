@@ -113,6 +113,11 @@ export class FabricProcess {
     }
   }
 
+  /** What this process wrote to its log file so far ('' when there is no file). */
+  logText(): string {
+    return existsSync(this.logFile) ? readFileSync(this.logFile).subarray(this.logStart).toString('utf8') : '';
+  }
+
   /**
    * Waits until `GET url` answers 200 (Fabric's operations `/healthz`) and, when given, the
    * service endpoint (`127.0.0.1:PORT`) accepts connections: peers and orderers open their
@@ -139,7 +144,7 @@ export class FabricProcess {
    */
   private failure(what: string): ProcessStartError {
     if (!existsSync(this.logFile)) return new ProcessStartError(`${this.name} ${what}; its log is ${this.logFile}, not written`, false);
-    const lines = readFileSync(this.logFile).subarray(this.logStart).toString('utf8').trimEnd().split('\n');
+    const lines = this.logText().trimEnd().split('\n');
     const tail = lines.slice(-LOG_TAIL_LINES);
     const fatal = lines.find((line) => FATAL_LINE.test(line));
     const cause = fatal && !tail.includes(fatal) ? `it logged:\n${fatal}\n` : '';
