@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse } from 'yaml';
 import { consortiumDir, loadConsortium } from '../lib/config';
+import { parseSource } from '../lib/config/source';
 import { UsageError } from '../lib/errors';
 import { generatedFiles } from '../scripts/schema';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
@@ -167,4 +168,29 @@ test('accepts invitation ids as AMB issues them (in-...) as well as i-...', () =
   } finally {
     fixture.dispose();
   }
+});
+
+describe('parsed files reused within a process', () => {
+  test('the same name and text give the same parse; an edited file is parsed again and loads as edited', () => {
+    const text = readFileSync(join(SAMPLE_DIR, 'bank.yaml'), 'utf8');
+    const first = parseSource('members/bank.yaml', text);
+    expect(parseSource('members/bank.yaml', text)).toBe(first);
+    expect(parseSource('members/bank.yaml', `${text}\n`)).not.toBe(first);
+    expect(parseSource('members/other.yaml', text)).not.toBe(first);
+
+    const fixture = new ConsortiumFixture();
+    try {
+      const before = fixture.load().members.find((member) => member.name === 'bank')!;
+      expect(fixture.load().members.find((member) => member.name === 'bank')).toEqual(before);
+      fixture.edit('bank.yaml', 'instanceType: bc.t3.medium', 'instanceType: bc.m5.large');
+      const after = fixture.load().members.find((member) => member.name === 'bank')!;
+      expect(after.peers[0].instanceType).toBe('bc.m5.large');
+      expect(before.peers[0].instanceType).toBe('bc.t3.medium');
+      // A file made invalid is refused at once, not served from an earlier parse.
+      fixture.edit('bank.yaml', 'instanceType: bc.m5.large', 'instanceType: [bc.m5.large');
+      expect(fixture.errors().join('\n')).toMatch(/members\/bank\.yaml:\d+:\d+/);
+    } finally {
+      fixture.dispose();
+    }
+  });
 });

@@ -10,7 +10,7 @@ import { ConfigError, type ConfigIssue } from './issues';
 import { normalise } from './normalise';
 import type { RawConsortium, RawConsortiumFile, RawMember, RawMemberFile } from './raw';
 import { checkRules } from './rules';
-import { SourceFile } from './source';
+import { parseSource, type SourceFile } from './source';
 import { CONSORTIUM_SPEC, MEMBER_SPEC, type ObjectSpec } from './spec';
 import { checkStructure } from './structure';
 import type { Consortium } from './types';
@@ -108,7 +108,7 @@ function readEntry(path: string): Entry {
     const at = firstInvalidUtf8(bytes);
     return refuse('holds bytes that are not UTF-8 (saved in another encoding?)', 'UTF-8 text: re-save the file as UTF-8', at.line, at.col);
   }
-  return { source: new SourceFile(file, bytes.toString('utf8')), issues: [] };
+  return { source: parseSource(file, bytes.toString('utf8')), issues: [] };
 }
 
 /** Line and column (1-based, in characters) of the first byte sequence that is not UTF-8. */

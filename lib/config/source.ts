@@ -10,6 +10,30 @@ export interface Position {
   readonly col: number;
 }
 
+/** How many parsed files parseSource keeps; the least recently used goes first. */
+const PARSED_KEPT = 256;
+const parsed = new Map<string, SourceFile>();
+
+/**
+ * The SourceFile of `text` read from `file`: parsed once per process for the same name and
+ * text, since a command or a test loads the same unchanged consortium again and again (YAML
+ * parsing is most of a load: about 1 ms per KiB). The file is read each time; only its parse is
+ * reused, so an edited file is parsed again. A SourceFile is read, never changed, by its users.
+ */
+export function parseSource(file: string, text: string): SourceFile {
+  const key = `${file}\0${text}`;
+  const known = parsed.get(key);
+  if (known) {
+    parsed.delete(key);
+    parsed.set(key, known);
+    return known;
+  }
+  const source = new SourceFile(file, text);
+  parsed.set(key, source);
+  if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value as string);
+  return source;
+}
+
 export class SourceFile {
   readonly document: Document;
   private readonly lines = new LineCounter();
