@@ -3,7 +3,7 @@
  * 127.0.0.1 port: S3 and Secrets Manager for tests and for `npm run rehearse -- --fabric`.
  */
 import { spawn } from 'node:child_process';
-import { freePort } from './fabric/processes';
+import { PORT_TAKEN, ProcessStartError, startOnFreePorts } from './fabric/processes';
 
 /** A moto_server started here, and the environment that points AWS clients at it. */
 export interface MotoServer {
@@ -15,17 +15,26 @@ export interface MotoServer {
 
 /** moto_server starts in 2-3 s on a quiet machine; a loaded one (load average 20) has taken over 30 s. */
 const STARTUP_LIMIT_MS = 120_000;
+/** How long one readiness probe waits for an answer, in ms. */
+const PROBE_LIMIT_MS = 5_000;
 
-/** Starts `moto_server` on a free port and waits until it answers; fails when it is missing. */
-export async function startMotoServer(): Promise<MotoServer> {
-  const port = await freePort();
+/**
+ * Starts `moto_server` on a free port and waits until it answers; on new ports when another
+ * process bound the chosen one first (startOnFreePorts). Fails when it is missing, exits while
+ * starting, or does not answer within 120 s. `choosePort` (default freePort) is for tests.
+ */
+export function startMotoServer(options: { readonly choosePort?: () => Promise<number> } = {}): Promise<MotoServer> {
+  return startOnFreePorts(1, ([port]) => startMotoServerOn(port), options.choosePort);
+}
+
+async function startMotoServerOn(port: number): Promise<MotoServer> {
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn('moto_server', ['-p', String(port), '-H', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (error) => reject(new Error(`moto_server is required but could not start (${error.message}); install it with pip install 'moto[server]' (.ci/run does)`)));
-    child.once('exit', (code) => reject(new Error(`moto_server exited with code ${code} before answering:\n${output}`)));
+    child.once('exit', (code) => reject(new ProcessStartError(`moto_server exited with code ${code} before answering:\n${output}`, PORT_TAKEN.test(output))));
   });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -61,7 +70,8 @@ export async function motoAnswering(endpoint: string, more: () => string = () =>
   const deadline = Date.now() + STARTUP_LIMIT_MS;
   for (;;) {
     try {
-      await fetch(endpoint);
+      // Bounded: a listener that accepts and never answers (not moto) must not stall the wait.
+      await fetch(endpoint, { signal: AbortSignal.timeout(PROBE_LIMIT_MS) });
       return;
     } catch (error) {
       if (Date.now() > deadline) throw new Error(`moto_server at ${endpoint} did not answer within ${STARTUP_LIMIT_MS / 1000} s (${(error as Error).message})${more()}`);

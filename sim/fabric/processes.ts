@@ -11,6 +11,8 @@ import { OperationalError } from '../../lib/errors';
 
 /** How long stop() waits after SIGTERM before SIGKILL, in ms. */
 const STOP_GRACE_MS = 5_000;
+/** How long one readiness probe (an HTTP GET of `/healthz`) waits for an answer, in ms. */
+const PROBE_LIMIT_MS = 5_000;
 /** Lines of a process's log quoted in a readiness error. */
 const LOG_TAIL_LINES = 15;
 
@@ -19,8 +21,11 @@ const LOG_TAIL_LINES = 15;
  * Go's own `panic:`, and fabric-ca-server's `Error:` line before it exits.
  */
 const FATAL_LINE = /\b(PANI|FATA)\b|^panic: |^Error: /;
-/** What Linux (and macOS) say when a listen address is already bound: `bind: address already in use`. */
-const PORT_TAKEN = /address already in use/;
+/**
+ * What a server says when its listen address is already bound: Go's `bind: address already in
+ * use`, Python's `Address already in use` (moto_server).
+ */
+export const PORT_TAKEN = /address already in use/i;
 
 /**
  * A process ended or timed out before it was ready. `portTaken` is true when its log says a
@@ -125,7 +130,8 @@ export class FabricProcess {
    */
   waitHealthy(url: string, timeoutMs: number, serviceEndpoint?: string): Promise<void> {
     const what = serviceEndpoint ? `healthy at ${url} and listening on ${serviceEndpoint}` : `healthy at ${url}`;
-    return this.waitUntil(what, async () => (await fetch(url)).ok && (!serviceEndpoint || (await acceptsConnections(serviceEndpoint))), timeoutMs);
+    // Each probe is bounded: a listener that accepts and never answers must not stall the wait.
+    return this.waitUntil(what, async () => (await fetch(url, { signal: AbortSignal.timeout(PROBE_LIMIT_MS) })).ok && (!serviceEndpoint || (await acceptsConnections(serviceEndpoint))), timeoutMs);
   }
 
   /** SIGTERM, then SIGKILL after 5 s; resolves once the process is gone. */

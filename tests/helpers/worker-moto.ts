@@ -20,7 +20,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../sim/fabric/processes';
+import { PORT_TAKEN, ProcessStartError, startOnFreePorts } from '../../sim/fabric/processes';
 import { motoAnswering } from '../../sim/moto';
 
 /**
@@ -53,10 +53,14 @@ export async function acquire(): Promise<{ endpoint: string }> {
   return { endpoint };
 }
 
-async function start(): Promise<Running> {
+/** Starts the worker's moto_server, on new ports when another process bound the chosen one first. */
+function start(): Promise<Running> {
   const folder = process.env.AMB_TEST_PROCESS_DIR;
-  if (!folder || !existsSync(folder)) throw new Error('AMB_TEST_PROCESS_DIR is not set: run the tests with jest.config.js, whose global setup makes it');
-  const port = await freePort();
+  if (!folder || !existsSync(folder)) return Promise.reject(new Error('AMB_TEST_PROCESS_DIR is not set: run the tests with jest.config.js, whose global setup makes it'));
+  return startOnFreePorts(1, ([port]) => startOn(folder, port));
+}
+
+async function startOn(folder: string, port: number): Promise<Running> {
   const endpoint = `http://127.0.0.1:${port}`;
   const log = join(folder, `moto-${process.pid}-${port}.log`);
   const logTail = () => `; its log ${log} ends:\n${existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n').slice(-20).join('\n') : '(no log written)'}`;
@@ -71,6 +75,23 @@ async function start(): Promise<Running> {
   // Neither the guard nor its pipe keeps the worker alive: the worker ends when its tests do.
   guard.unref();
   (guard.stdin as unknown as { unref(): void }).unref();
-  await Promise.race([motoAnswering(endpoint, logTail), exited]);
+  // The guard outlives a moto_server that could not bind (it waits on its pipe): the log says so.
+  let watching = true;
+  const portTaken = (async () => {
+    while (watching) {
+      if (existsSync(log) && PORT_TAKEN.test(readFileSync(log, 'utf8'))) {
+        // Its pipe closed, the guard stops waiting and ends.
+        guard.stdin?.end();
+        throw new ProcessStartError(`moto_server could not listen on ${endpoint}${logTail()}`, true);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  portTaken.catch(() => undefined);
+  try {
+    await Promise.race([motoAnswering(endpoint, logTail), exited, portTaken]);
+  } finally {
+    watching = false;
+  }
   return { endpoint, guard };
 }

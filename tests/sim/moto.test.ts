@@ -18,8 +18,11 @@
  *   compared for ids and endpoints;
  * - moto does not paginate, so NextToken is never compared.
  */
+import { createServer, type Socket } from 'node:net';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { startSimulator, type RunningSimulator } from '../../sim';
+import { freePort } from '../../sim/fabric/processes';
+import { startMotoServer } from '../../sim/moto';
 import { workerMotoServer, type MotoServer } from '../helpers/moto';
 
 const FOUNDER = '111122223333';
@@ -189,5 +192,32 @@ it("the jest worker's moto_server is emptied for every file that takes it: the s
     expect((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).toEqual([]);
   } finally {
     s3.destroy();
+  }
+});
+
+it('startMotoServer starts moto_server again on a new port when the chosen one was taken before it bound it', async () => {
+  // A listener that accepts and never answers: the worst thing to find on a chosen port.
+  const taken = createServer();
+  const connections = new Set<Socket>();
+  taken.on('connection', (socket) => connections.add(socket));
+  const takenPort = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as { port: number }).port)));
+  const chosen: number[] = [];
+  const choosePort = async () => {
+    const port = chosen.length === 0 ? takenPort : await freePort();
+    chosen.push(port);
+    return port;
+  };
+  try {
+    const server = await startMotoServer({ choosePort });
+    try {
+      expect(chosen).toHaveLength(2);
+      expect(server.endpoint).toBe(`http://127.0.0.1:${chosen[1]}`);
+      expect((await fetch(`${server.endpoint}/moto-api/reset`, { method: 'POST' })).ok).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    for (const socket of connections) socket.destroy();
+    await new Promise((resolve) => taken.close(resolve));
   }
 });
