@@ -3,7 +3,7 @@
  * 127.0.0.1 port: S3 and Secrets Manager for tests and for `npm run rehearse -- --fabric`.
  */
 import { spawn } from 'node:child_process';
-import { PORT_TAKEN, ProcessStartError, startOnFreePorts } from './fabric/processes';
+import { PORT_TAKEN, PROBE_LIMIT_MS, ProcessStartError, startOnFreePorts } from './fabric/processes';
 
 /** A moto_server started here, and the environment that points AWS clients at it. */
 export interface MotoServer {
@@ -15,8 +15,6 @@ export interface MotoServer {
 
 /** moto_server starts in 2-3 s on a quiet machine; a loaded one (load average 20) has taken over 30 s. */
 const STARTUP_LIMIT_MS = 120_000;
-/** How long one readiness probe waits for an answer, in ms. */
-const PROBE_LIMIT_MS = 5_000;
 
 /**
  * Starts `moto_server` on a free port and waits until it answers; on new ports when another
@@ -64,11 +62,14 @@ export function motoClientEnv(endpoint: string): Record<string, string> {
 
 /**
  * Resolves once a moto_server at `endpoint` answers HTTP (polled every 100 ms); rejects after
- * 120 s, with `more()` (e.g. the end of its log) appended to the message.
+ * 120 s, with `more()` (e.g. the end of its log) appended to the message, or as soon as
+ * `failed()` returns an error (checked before each probe: a server known not to have started).
  */
-export async function motoAnswering(endpoint: string, more: () => string = () => ''): Promise<void> {
+export async function motoAnswering(endpoint: string, more: () => string = () => '', failed: () => Error | undefined = () => undefined): Promise<void> {
   const deadline = Date.now() + STARTUP_LIMIT_MS;
   for (;;) {
+    const failure = failed();
+    if (failure) throw failure;
     try {
       // Bounded: a listener that accepts and never answers (not moto) must not stall the wait.
       await fetch(endpoint, { signal: AbortSignal.timeout(PROBE_LIMIT_MS) });

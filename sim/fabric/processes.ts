@@ -11,8 +11,8 @@ import { OperationalError } from '../../lib/errors';
 
 /** How long stop() waits after SIGTERM before SIGKILL, in ms. */
 const STOP_GRACE_MS = 5_000;
-/** How long one readiness probe (an HTTP GET of `/healthz`) waits for an answer, in ms. */
-const PROBE_LIMIT_MS = 5_000;
+/** How long one readiness probe (an HTTP GET of `/healthz`, or of moto_server) waits for an answer, in ms. */
+export const PROBE_LIMIT_MS = 5_000;
 /** Lines of a process's log quoted in a readiness error. */
 const LOG_TAIL_LINES = 15;
 
@@ -173,6 +173,14 @@ const handedOut = new Set<number>();
  * cannot be read or leaves no room (then the operating system chooses).
  */
 function listenPortRange(): { low: number; high: number } | undefined {
+  if (portRange === null) portRange = readListenPortRange();
+  return portRange;
+}
+
+/** listenPortRange's answer, read once per process (null: not read yet). */
+let portRange: { low: number; high: number } | undefined | null = null;
+
+function readListenPortRange(): { low: number; high: number } | undefined {
   try {
     const [ephemeralLow] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
     if (!(ephemeralLow > 11_024)) return undefined;

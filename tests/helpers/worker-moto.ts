@@ -76,22 +76,13 @@ async function startOn(folder: string, port: number): Promise<Running> {
   guard.unref();
   (guard.stdin as unknown as { unref(): void }).unref();
   // The guard outlives a moto_server that could not bind (it waits on its pipe): the log says so.
-  let watching = true;
-  const portTaken = (async () => {
-    while (watching) {
-      if (existsSync(log) && PORT_TAKEN.test(readFileSync(log, 'utf8'))) {
-        // Its pipe closed, the guard stops waiting and ends.
-        guard.stdin?.end();
-        throw new ProcessStartError(`moto_server could not listen on ${endpoint}${logTail()}`, true);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  })();
-  portTaken.catch(() => undefined);
+  const portTaken = () => (existsSync(log) && PORT_TAKEN.test(readFileSync(log, 'utf8')) ? new ProcessStartError(`moto_server could not listen on ${endpoint}${logTail()}`, true) : undefined);
   try {
-    await Promise.race([motoAnswering(endpoint, logTail), exited, portTaken]);
-  } finally {
-    watching = false;
+    await Promise.race([motoAnswering(endpoint, logTail, portTaken), exited]);
+  } catch (error) {
+    // Its pipe closed, the guard stops waiting and ends.
+    guard.stdin?.end();
+    throw error;
   }
   return { endpoint, guard };
 }
