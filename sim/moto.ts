@@ -30,9 +30,12 @@ async function startMotoServerOn(port: number): Promise<MotoServer> {
   const child = spawn('moto_server', ['-p', String(port), '-H', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // Set once the child failed: also ends motoAnswering's polling, which the race below leaves behind.
+  let failure: Error | undefined;
   const failed = new Promise<never>((_, reject) => {
-    child.once('error', (error) => reject(new Error(`moto_server is required but could not start (${error.message}); install it with pip install 'moto[server]' (.ci/run does)`)));
-    child.once('exit', (code) => reject(new ProcessStartError(`moto_server exited with code ${code} before answering:\n${output}`, PORT_TAKEN.test(output))));
+    const fail = (error: Error) => reject((failure ??= error));
+    child.once('error', (error) => fail(new Error(`moto_server is required but could not start (${error.message}); install it with pip install 'moto[server]' (.ci/run does)`)));
+    child.once('exit', (code) => fail(new ProcessStartError(`moto_server exited with code ${code} before answering:\n${output}`, PORT_TAKEN.test(output))));
   });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -41,7 +44,7 @@ async function startMotoServerOn(port: number): Promise<MotoServer> {
     await exited;
   };
   try {
-    await Promise.race([motoAnswering(endpoint), failed]);
+    await Promise.race([motoAnswering(endpoint, undefined, () => failure), failed]);
   } catch (error) {
     await stop();
     throw error;

@@ -216,6 +216,12 @@ it('startMotoServer starts moto_server again on a new port when the chosen one w
     } finally {
       await server.stop();
     }
+    // The wait for the first moto_server ended with it: nothing probes its port any more. (A
+    // probe in flight fails when its connection is destroyed; a live wait would retry in 100 ms.)
+    for (const socket of connections) socket.destroy();
+    const probes = connections.size;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(connections.size).toBe(probes);
   } finally {
     for (const socket of connections) socket.destroy();
     await new Promise((resolve) => taken.close(resolve));
