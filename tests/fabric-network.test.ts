@@ -110,6 +110,30 @@ describe('freePort and startOnFreePorts', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
+  it('never hands one port to two calls running at the same time, even once the first has released it', async () => {
+    // The second call draws a held port, then, while the first call's check has closed its
+    // listener but not yet returned, the first call's port: the port is free, and handed out.
+    const listenOn = async (server: Server) => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as { port: number }).port;
+    };
+    const held = createServer();
+    try {
+      const heldPort = await listenOn(held);
+      const released = createServer();
+      const sharedPort = await listenOn(released);
+      await new Promise((resolve) => released.close(resolve));
+      const draws = [sharedPort, heldPort, sharedPort];
+      const draw = (low: number, high: number) => draws.shift() ?? low + Math.floor(Math.random() * (high - low));
+      const [first, second] = await Promise.all([freePort(draw), freePort(draw)]);
+      expect(draws).toEqual([]);
+      expect(first).toBe(sharedPort);
+      expect(second).not.toBe(sharedPort);
+    } finally {
+      await new Promise((resolve) => held.close(resolve));
+    }
+  });
+
   it('starts again on new ports only when a port was taken, three times in all', async () => {
     let next = 40_000;
     const choose = async () => next++;

@@ -206,22 +206,27 @@ function bindable(port: number): Promise<number | undefined> {
  * A TCP port on 127.0.0.1 that was free a moment ago, for a server started next: a random one
  * below the kernel's ephemeral range that this process has not handed out before (see
  * listenPortRange), else the operating system's choice. Another process may still bind it
- * first; callers that start a server on it retry on new ports (startOnFreePorts).
+ * first; callers that start a server on it retry on new ports (startOnFreePorts). `draw`
+ * (default crypto.randomInt: a port from `low` up to, not including, `high`) is for tests.
  */
-export async function freePort(): Promise<number> {
+export async function freePort(draw: (low: number, high: number) => number = randomInt): Promise<number> {
   const range = listenPortRange();
   for (let attempt = 0; range && attempt < 50; attempt++) {
-    const port = randomInt(range.low, range.high + 1);
+    const port = draw(range.low, range.high + 1);
     if (handedOut.has(port)) continue;
-    if ((await bindable(port)) === port) {
-      handedOut.add(port);
-      return port;
-    }
+    // Reserved before the check: a call running at the same time may draw the same port.
+    handedOut.add(port);
+    if ((await bindable(port)) === port) return port;
+    handedOut.delete(port);
   }
-  const port = await bindable(0);
-  if (port === undefined) throw new OperationalError('no TCP port on 127.0.0.1 could be bound; check what holds them (ss -ltn)');
-  handedOut.add(port);
-  return port;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await bindable(0);
+    if (port === undefined) break;
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new OperationalError('no TCP port on 127.0.0.1 could be bound; check what holds them (ss -ltn)');
 }
 
 /** How many times startOnFreePorts starts a process in all before giving up. */
