@@ -12,7 +12,7 @@ for entry in ${PEERS:-}; do
   node=${entry%%=*} address=${entry#*=}
   if peer_joined "$address" "$CHANNEL"; then joined+=("$node"); fi
 done
-joined_json=$(printf '%s\n' "${joined[@]+"${joined[@]}"}" | jq -R . | jq -sc 'map(select(length > 0))')
+joined_json=$(printf '%s\n' "${joined[@]+"${joined[@]}"}" | jq -Rsc 'split("\n") | map(select(length > 0))')
 status=0
 outcome=$(fetch_config "$CHANNEL" "$WORK/config.json") || status=$?
 if [ "$status" = 3 ]; then
