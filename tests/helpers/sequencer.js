@@ -11,23 +11,48 @@
 const DefaultSequencer = require('@jest/test-sequencer').default;
 const { relative } = require('node:path');
 
-/** Seconds a file took within a whole `npm test` on a fresh clone (CI), for the files that take about 15 s or more. */
+/**
+ * Seconds a file took within a whole `npm test` on a quiet 2-core machine, for every file that
+ * takes about 3 s or more: on a fresh clone, a 10-second file left among the 1-second ones
+ * would start near the end and run alone while the other worker idles.
+ */
 const ESTIMATED_SECONDS = {
-  'tests/rehearse-fabric.test.ts': 114,
-  'tests/archive-fabric.test.ts': 65,
-  'tests/offchain-ledger.test.ts': 80,
-  'tests/offline-validation.test.ts': 25,
-  'tests/fabric-channel-members.test.ts': 37,
-  'tests/sim/aws-cli.test.ts': 26,
-  'tests/fabric-client-boot.test.ts': 25,
-  'tests/adoption-stacks.test.ts': 14,
-  'tests/archive-moto.test.ts': 20,
-  'tests/fabric-ssm-transport.test.ts': 18,
+  'tests/rehearse-fabric.test.ts': 104,
+  'tests/offchain-ledger.test.ts': 68,
+  'tests/archive-fabric.test.ts': 66,
+  'tests/fabric-channel-members.test.ts': 41,
+  'tests/fabric-client-boot.test.ts': 17,
+  'tests/sim/aws-cli.test.ts': 17,
   'tests/offchain-moto.test.ts': 17,
-  'tests/sim/fabric.test.ts': 16,
-  'tests/fabric-client.test.ts': 15,
-  'tests/ledger-ssm-command.test.ts': 15,
-  'tests/diagram.test.ts': 14,
+  'tests/archive-moto.test.ts': 16,
+  'tests/offline-validation.test.ts': 15,
+  'tests/adoption-stacks.test.ts': 14,
+  'tests/diagram.test.ts': 13,
+  'tests/fabric-client.test.ts': 12,
+  'tests/sim/fabric.test.ts': 12,
+  'tests/ledger-ssm-command.test.ts': 12,
+  'tests/fabric-ssm-transport.test.ts': 11,
+  'tests/governance-commands.test.ts': 10,
+  'tests/synth-cli.test.ts': 9,
+  'tests/fabric-network.test.ts': 9,
+  'tests/terraform-literal.test.ts': 6,
+  'tests/ledger-steps-stack.test.ts': 5,
+  'tests/identities-ca.test.ts': 5,
+  'tests/governance-e2e.test.ts': 5,
+  'tests/voter-bundle-cache.test.ts': 5,
+  'tests/rehearse-adopt.test.ts': 5,
+  'tests/offchain-store.test.ts': 5,
+  'tests/voter.test.ts': 4.5,
+  'tests/fabric-package.test.ts': 4.4,
+  'tests/members.test.ts': 4.3,
+  'tests/fabric-plans.test.ts': 4.2,
+  'tests/ledger-regions.test.ts': 4.1,
+  'tests/workflows.test.ts': 3.9,
+  'tests/sim/moto.test.ts': 3.7,
+  'tests/invariants.test.ts': 3.5,
+  'tests/sim/cli.test.ts': 3.3,
+  'tests/launcher.test.ts': 3.3,
+  'tests/stacks.test.ts': 3.2,
 };
 
 class LongestFirstSequencer extends DefaultSequencer {
