@@ -30,26 +30,22 @@ async function startMotoServerOn(port: number): Promise<MotoServer> {
   const child = spawn('moto_server', ['-p', String(port), '-H', '127.0.0.1'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  // Set once the child failed: also ends motoAnswering's polling, which the race below leaves behind.
-  let failure: Error | undefined;
-  const failed = new Promise<never>((_, reject) => {
-    const fail = (error: Error) => reject((failure ??= error));
-    child.once('error', (error) => fail(new Error(`moto_server is required but could not start (${error.message}); install it with pip install 'moto[server]' (.ci/run does)`)));
-    child.once('exit', (code) => fail(new ProcessStartError(`moto_server exited with code ${code} before answering:\n${output}`, PORT_TAKEN.test(output))));
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', (error) => reject(new Error(`moto_server is required but could not start (${error.message}); install it with pip install 'moto[server]' (.ci/run does)`)));
+    child.once('exit', (code) => reject(new ProcessStartError(`moto_server exited with code ${code} before answering:\n${output}`, PORT_TAKEN.test(output))));
   });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const gone = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
-    await exited;
+    await gone;
   };
   try {
-    await Promise.race([motoAnswering(endpoint, undefined, () => failure), failed]);
+    await motoAnswering(endpoint, { exited });
   } catch (error) {
     await stop();
     throw error;
   }
-  failed.catch(() => undefined);
   return { endpoint, env: motoClientEnv(endpoint), stop };
 }
 
@@ -63,22 +59,36 @@ export function motoClientEnv(endpoint: string): Record<string, string> {
   };
 }
 
+/** What motoAnswering is told of the server it waits for. */
+export interface MotoWait {
+  /** Appended to the timeout's message (e.g. the end of the server's log). */
+  readonly more?: () => string;
+  /** Checked before each probe: an error when the server is known not to have started. */
+  readonly failed?: () => Error | undefined;
+  /** Rejects when the server's process ends: the wait ends at once, its probe aborted. */
+  readonly exited?: Promise<never>;
+}
+
 /**
- * Resolves once a moto_server at `endpoint` answers HTTP (polled every 100 ms); rejects after
- * 120 s, with `more()` (e.g. the end of its log) appended to the message, or as soon as
- * `failed()` returns an error (checked before each probe: a server known not to have started).
+ * Resolves once a moto_server at `endpoint` answers HTTP (polled every 100 ms). Rejects after
+ * 120 s (with `more()` appended to the message), with `failed()`'s error as soon as it returns
+ * one, or with `exited`'s error as soon as it rejects; nothing of the wait is left running then.
  */
-export async function motoAnswering(endpoint: string, more: () => string = () => '', failed: () => Error | undefined = () => undefined): Promise<void> {
+export async function motoAnswering(endpoint: string, wait: MotoWait = {}): Promise<void> {
   const deadline = Date.now() + STARTUP_LIMIT_MS;
+  const ended = new AbortController();
+  wait.exited?.catch((error: unknown) => ended.abort(error));
   for (;;) {
-    const failure = failed();
+    if (ended.signal.aborted) throw ended.signal.reason;
+    const failure = wait.failed?.();
     if (failure) throw failure;
     try {
       // Bounded: a listener that accepts and never answers (not moto) must not stall the wait.
-      await fetch(endpoint, { signal: AbortSignal.timeout(PROBE_LIMIT_MS) });
+      await fetch(endpoint, { signal: AbortSignal.any([AbortSignal.timeout(PROBE_LIMIT_MS), ended.signal]) });
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`moto_server at ${endpoint} did not answer within ${STARTUP_LIMIT_MS / 1000} s (${(error as Error).message})${more()}`);
+      if (ended.signal.aborted) throw ended.signal.reason;
+      if (Date.now() > deadline) throw new Error(`moto_server at ${endpoint} did not answer within ${STARTUP_LIMIT_MS / 1000} s (${(error as Error).message})${wait.more?.() ?? ''}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

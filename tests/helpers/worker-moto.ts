@@ -66,14 +66,10 @@ async function startOn(folder: string, port: number): Promise<Running> {
   const logTail = () => `; its log ${log} ends:\n${existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n').slice(-20).join('\n') : '(no log written)'}`;
   // detached: the guard leads its own process group, which global teardown stops as a whole.
   const guard = spawn('sh', ['-c', GUARD, 'sh', String(port), log], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
-  // Set once the guard failed: also ends motoAnswering's polling, which the race below leaves behind.
-  let failure: Error | undefined;
   const exited = new Promise<never>((_, reject) => {
-    const fail = (error: Error) => reject((failure ??= error));
-    guard.once('error', (error) => fail(new Error(`moto_server is required but could not start (${error.message}); install it with pip install 'moto[server]'`)));
-    guard.once('exit', () => fail(new Error(`moto_server exited before answering${logTail()}`)));
+    guard.once('error', (error) => reject(new Error(`moto_server is required but could not start (${error.message}); install it with pip install 'moto[server]'`)));
+    guard.once('exit', () => reject(new Error(`moto_server exited before answering${logTail()}`)));
   });
-  exited.catch(() => undefined);
   writeFileSync(join(folder, `moto-${process.pid}-${port}.pid`), String(guard.pid));
   // Neither the guard nor its pipe keeps the worker alive: the worker ends when its tests do.
   guard.unref();
@@ -81,7 +77,7 @@ async function startOn(folder: string, port: number): Promise<Running> {
   // The guard outlives a moto_server that could not bind (it waits on its pipe): the log says so.
   const portTaken = () => (existsSync(log) && PORT_TAKEN.test(readFileSync(log, 'utf8')) ? new ProcessStartError(`moto_server could not listen on ${endpoint}${logTail()}`, true) : undefined);
   try {
-    await Promise.race([motoAnswering(endpoint, logTail, () => failure ?? portTaken()), exited]);
+    await motoAnswering(endpoint, { more: logTail, failed: portTaken, exited });
   } catch (error) {
     // Its pipe closed, the guard stops waiting and ends.
     guard.stdin?.end();
