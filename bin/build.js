@@ -51,9 +51,9 @@ function sourceFiles(dir, found = []) {
 
 /**
  * dist/<16 hex digits>: same sources, packages and build settings, same directory.
- * Runs at every start of a command (about 9 ms for 213 files on a 2-core virtual machine, where
- * each stat costs about 30 microseconds): one stat per file, and paths kept relative to the
- * project root rather than joined and made relative again.
+ * Runs at every start of a command, so it stats each file once and keeps paths relative to the
+ * project root rather than joining and relativizing them: the walk and stats of 213 files take
+ * about 9 ms on a 2-core virtual machine, where a stat costs about 30 microseconds.
  */
 function buildDir() {
   const files = SOURCE_DIRS.flatMap((dir) => sourceFiles(dir)).sort();
