@@ -113,19 +113,32 @@ function runBase(env = process.env, statfs = statfsSync, freemem = os.freemem) {
 }
 
 /**
- * Who this process is, in the terms a later run compares: the machine's boot, the pid
- * namespace, the pid and the process's start time (clock ticks since boot; /proc/<pid>/stat
- * field 22), so neither a restart, another container nor a reused pid passes for this run.
- * Undefined where /proc does not say.
+ * When process `pid` started, in clock ticks since boot (/proc/<pid>/stat field 22, counted
+ * after the command name, which may hold spaces), or undefined when there is no such process.
+ */
+function startTime(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Who process `pid` is, in the terms a later run compares: the machine's boot, this pid
+ * namespace, the pid and its start time, so neither a restart, another container nor a reused
+ * pid passes for that run. Undefined where /proc does not say.
  */
 function processIdentity(pid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const started = startTime(pid);
+    if (started === undefined) return undefined;
     return {
       bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
       pidNamespace: readlinkSync('/proc/self/ns/pid'),
       pid,
-      startTime: stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19],
+      startTime: started,
     };
   } catch {
     return undefined;
@@ -136,14 +149,14 @@ function processIdentity(pid) {
  * Whether the run that wrote `owner` (an OWNER_FILE's content) has ended: true when the
  * machine has restarted since, or when, in this pid namespace, its pid is gone or now belongs
  * to a process started at another time. A run in another pid namespace (another container
- * sharing the folder) cannot be judged, so it counts as running.
+ * sharing the folder) cannot be judged, so it counts as running. `self` is this process's
+ * identity, read once by the caller.
  */
 function ownerEnded(owner, self = processIdentity(process.pid)) {
   if (!self || !owner || typeof owner.bootId !== 'string' || !Number.isInteger(owner.pid) || owner.pid <= 1) return false;
   if (owner.bootId !== self.bootId) return true;
   if (owner.pidNamespace !== self.pidNamespace) return false;
-  const now = processIdentity(owner.pid);
-  return now === undefined || now.startTime !== owner.startTime;
+  return startTime(owner.pid) !== owner.startTime;
 }
 
 /**
@@ -153,6 +166,7 @@ function ownerEnded(owner, self = processIdentity(process.pid)) {
  * in a warning and left.
  */
 function removeAbandonedRuns(bases, warn = (text) => process.stderr.write(`${text}\n`), remove = (folder) => rmSync(folder, { recursive: true, force: true })) {
+  const self = processIdentity(process.pid);
   for (const base of new Set(bases)) {
     let names;
     try {
@@ -169,7 +183,7 @@ function removeAbandonedRuns(bases, warn = (text) => process.stderr.write(`${tex
       } catch {
         continue; // Not one this setup wrote, not readable, or half written: leave it.
       }
-      if (!ownerEnded(owner)) continue;
+      if (!ownerEnded(owner, self)) continue;
       try {
         remove(folder);
       } catch (error) {
