@@ -18,6 +18,7 @@ import { capturingIo } from '../lib/output';
 import { channelCommand } from '../scripts/channel';
 import { mspCommand } from '../scripts/msp';
 import { FabricNetwork } from '../sim/fabric/network';
+import { freePort } from '../sim/fabric/processes';
 import { ConsortiumFixture } from './helpers/consortium-fixture';
 import { requireFabric } from './helpers/fabric';
 import { fabricCli } from './helpers/fabric-channel';
@@ -153,6 +154,31 @@ describe('a member added to and removed from an existing channel by a majority-s
     expect(await fabricCli(fabric.peerCliEnv(OTT2), 'peer', ['channel', 'getinfo', '-c', 'plays'])).toMatch(/"height":\d+/);
     for (const member of ['filmmaker', 'ott-vendor-1', 'ott-vendor-2']) expect(steps(await run(member))).toEqual([]);
   }, 240_000);
+
+  test('channel-state asks every peer and the orderer at once: the joined peers in the order given, and a peer that does not answer fails the step by its address', async () => {
+    // A second peer of ott-vendor-2, joined to plays from its genesis block, for this test only.
+    const second = 'nd-OTT2PEER2XXXXXXXXXXXXXXX';
+    await fabric.startPeer(OTT2, second);
+    try {
+      const genesis = join(dirname(fixture.dir), 'plays-0.block');
+      await fabricCli(fabric.peerCliEnv(OTT2), 'peer', ['channel', 'fetch', '0', genesis, '-c', 'plays', '-o', fabric.ordererEndpoint, '--tls', '--cafile', fabric.tlsCaCertFile]);
+      await fabricCli(fabric.peerCliEnv(OTT2, second), 'peer', ['channel', 'join', '-b', genesis]);
+      const transport = new LocalTransport(fabric.peerCliEnv(OTT2));
+      const first = `${PEERS['ott-vendor-2']}=${fabric.peer(PEERS['ott-vendor-2'])!.peerEndpoint}`;
+      const other = `${second}=${fabric.peer(second)!.peerEndpoint}`;
+      const state = await transport.run<{ joined: string[]; orgs: string[] }>({ step: 'channel-state', params: { CHANNEL: 'plays', PEERS: `${other} ${first}` } });
+      expect(state.joined).toEqual([second, PEERS['ott-vendor-2']]);
+      expect(state.orgs).toEqual([FILMMAKER, OTT1, OTT2].sort());
+      expect((await transport.run<{ joined: string[] }>({ step: 'channel-state', params: { CHANNEL: 'plays', PEERS: `${first} ${other}` } })).joined).toEqual([PEERS['ott-vendor-2'], second]);
+      const gone = await freePort();
+      await expect(transport.run({ step: 'channel-state', params: { CHANNEL: 'plays', PEERS: `${first} nd-GONE=127.0.0.1:${gone}` } })).rejects.toThrow(
+        new RegExp(`^step channel-state failed \\(local peer CLI\\): peer 127\\.0\\.0\\.1:${gone} did not list its channels \\(3 attempts\\)`),
+      );
+      expect(await transport.run({ step: 'channel-state', params: { CHANNEL: 'nosuchchannel', PEERS: `${first} ${other}` } })).toMatchObject({ exists: false, readable: false, joined: [] });
+    } finally {
+      await fabric.stopPeer(second);
+    }
+  }, 120_000);
 
   test('the YAML drops ott-vendor-2: 2 of the 3 organisations sign the removal, the second submits; ott-vendor-2 can no longer read plays', async () => {
     setPlays('filmmaker, ott-vendor-1');

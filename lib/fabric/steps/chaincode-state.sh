@@ -3,26 +3,39 @@
 # Parameters: CHANNEL NAME VERSION SEQUENCE SIGNATURE_POLICY INIT_REQUIRED PEERS ("nodeId=host:port ...").
 # Result: {"installed": {nodeId: [packageId...]}, "committed": {"sequence", "version"} | null,
 #          "approvals": {mspId: bool} | null (null when SEQUENCE is not the next one)}
+# The member's peers are asked what they have installed at once, while the channel is asked
+# what is committed; one jq puts the answers together.
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 : "${CHANNEL:?}" "${NAME:?}" "${VERSION:?}" "${SEQUENCE:?}" "${SIGNATURE_POLICY:?}" "${PEERS:?}"
-installed='{}'
+nodes=() asked=()
 for entry in $PEERS; do
   node=${entry%%=*} address=${entry#*=}
-  ids=$(on_peer "$address" peer lifecycle chaincode queryinstalled --output json | jq -c '[.installed_chaincodes[]?.package_id]')
-  installed=$(jq -c --arg node "$node" --argjson ids "$ids" '. + {($node): $ids}' <<<"$installed")
+  on_peer "$address" peer lifecycle chaincode queryinstalled --output json >"$WORK/installed-${#nodes[@]}.json" &
+  nodes+=("$node") asked+=("$!")
 done
-committed=null
-if out=$(peer lifecycle chaincode querycommitted --channelID "$CHANNEL" --name "$NAME" --output json 2>"$WORK/committed.log"); then
-  committed=$(jq -c '{sequence, version}' <<<"$out")
-elif ! grep -q 'not defined\|not found' "$WORK/committed.log"; then
+if peer lifecycle chaincode querycommitted --channelID "$CHANNEL" --name "$NAME" --output json >"$WORK/committed.json" 2>"$WORK/committed.log"; then
+  sequence=$(jq -r '.sequence // 0' "$WORK/committed.json")
+elif grep -q 'not defined\|not found' "$WORK/committed.log"; then
+  echo null >"$WORK/committed.json"
+  sequence=0
+else
   cat "$WORK/committed.log" >&2; exit 1
 fi
-approvals=null
-next=$(( $(jq -r '.sequence // 0' <<<"$committed") + 1 ))
-if [ "$SEQUENCE" = "$next" ]; then
+for pid in "${asked[@]}"; do wait "$pid"; done
+echo null >"$WORK/readiness.json"
+if [ "$SEQUENCE" = "$((sequence + 1))" ]; then
   definition_args
-  approvals=$(peer lifecycle chaincode checkcommitreadiness "${definition[@]}" --output json | jq -c '.approvals')
+  peer lifecycle chaincode checkcommitreadiness "${definition[@]}" --output json >"$WORK/readiness.json"
 fi
-jq -nc --argjson installed "$installed" --argjson committed "$committed" --argjson approvals "$approvals" \
-  '{installed: $installed, committed: $committed, approvals: $approvals}' >"$RESULT_FILE"
+installed=()
+for index in "${!nodes[@]}"; do installed+=("$WORK/installed-$index.json"); done
+# Node ids (nd-...) hold no space: they go to jq as one argument, in the order of the files.
+jq -nc --arg nodes "${nodes[*]}" --slurpfile committed "$WORK/committed.json" --slurpfile readiness "$WORK/readiness.json" '
+  [inputs | [.installed_chaincodes[]?.package_id]] as $ids
+  | ($nodes | split(" ")) as $names
+  | {
+    installed: ([range(0; $names | length) | {($names[.]): $ids[.]}] | add // {}),
+    committed: ($committed[0] | if . == null then null else {sequence, version} end),
+    approvals: ($readiness[0] | if . == null then null else .approvals end)
+  }' "${installed[@]}" >"$RESULT_FILE"

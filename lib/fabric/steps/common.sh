@@ -38,9 +38,10 @@ peer_joined() {
   exit 1
 }
 
-# fetch_config CHANNEL OUT_JSON: the channel's current config as JSON; prints NOT_FOUND or
-# FORBIDDEN (and returns 3) when the orderer has no such channel or refuses this member
-fetch_config() {
+# fetch_config_block CHANNEL OUT_JSON: the channel's current config block as JSON (its config
+# is .data.data[0].payload.data.config); prints NOT_FOUND or FORBIDDEN (and returns 3) when the
+# orderer has no such channel or refuses this member
+fetch_config_block() {
   local channel=$1 out=$2 log
   log=$(mktemp)
   if ! peer channel fetch config "$WORK/config-$channel.block" -c "$channel" "${orderer_args[@]}" 2>"$log"; then
@@ -49,7 +50,14 @@ fetch_config() {
     cat "$log" >&2; rm -f "$log"; return 1
   fi
   rm -f "$log"
-  configtxlator proto_decode --input "$WORK/config-$channel.block" --type common.Block --output "$WORK/config-$channel.block.json"
+  configtxlator proto_decode --input "$WORK/config-$channel.block" --type common.Block --output "$out"
+}
+
+# fetch_config CHANNEL OUT_JSON: the channel's current config as JSON; prints and returns as
+# fetch_config_block
+fetch_config() {
+  local channel=$1 out=$2
+  fetch_config_block "$channel" "$WORK/config-$channel.block.json" || return
   jq '.data.data[0].payload.data.config' "$WORK/config-$channel.block.json" >"$out"
 }
 
@@ -57,8 +65,10 @@ fetch_config() {
 # the difference; returns 4 when there is no difference
 config_update_envelope() {
   local channel=$1 original=$2 updated=$3 out=$4
-  configtxlator proto_encode --input "$original" --type common.Config --output "$WORK/original.pb"
+  configtxlator proto_encode --input "$original" --type common.Config --output "$WORK/original.pb" &
+  local encoding=$!
   configtxlator proto_encode --input "$updated" --type common.Config --output "$WORK/updated.pb"
+  wait "$encoding" || return 1
   if ! configtxlator compute_update --channel_id "$channel" --original "$WORK/original.pb" --updated "$WORK/updated.pb" --output "$WORK/update.pb" 2>"$WORK/compute.log"; then
     if grep -q 'no differences' "$WORK/compute.log"; then return 4; fi
     cat "$WORK/compute.log" >&2; return 1
@@ -84,8 +94,8 @@ definition_args() {
 wait_config_past() {
   local channel=$1 before=$2 sequence
   for _ in $(seq 1 120); do
-    fetch_config "$channel" "$WORK/after-$channel.json" >/dev/null
-    sequence=$(jq -r '.sequence // "0"' "$WORK/after-$channel.json")
+    fetch_config_block "$channel" "$WORK/after-$channel.json" >/dev/null
+    sequence=$(jq -r '.data.data[0].payload.data.config.sequence // "0"' "$WORK/after-$channel.json")
     if [ "$sequence" -gt "$before" ]; then echo "$sequence"; return 0; fi
     sleep 0.5
   done
