@@ -155,7 +155,7 @@ describe('a member added to and removed from an existing channel by a majority-s
     for (const member of ['filmmaker', 'ott-vendor-1', 'ott-vendor-2']) expect(steps(await run(member))).toEqual([]);
   }, 240_000);
 
-  test('channel-state asks every peer and the orderer at once: the joined peers in the order given, and a peer that does not answer fails the step by its address', async () => {
+  test('channel-state and chaincode-state ask every peer and the orderer at once: the answers in the order the peers are given, and a peer that does not answer fails the step by its address', async () => {
     // A second peer of ott-vendor-2, joined to plays from its genesis block, for this test only.
     const second = 'nd-OTT2PEER2XXXXXXXXXXXXXXX';
     await fabric.startPeer(OTT2, second);
@@ -175,6 +175,16 @@ describe('a member added to and removed from an existing channel by a majority-s
         new RegExp(`^step channel-state failed \\(local peer CLI\\): peer 127\\.0\\.0\\.1:${gone} did not list its channels \\(3 attempts\\)`),
       );
       expect(await transport.run({ step: 'channel-state', params: { CHANNEL: 'nosuchchannel', PEERS: `${first} ${other}` } })).toMatchObject({ exists: false, readable: false, joined: [] });
+      // chaincode-state asks the same way: both peers' installed packages, nothing committed on plays.
+      const definition = { CHANNEL: 'plays', NAME: 'documents', VERSION: '1.0', SEQUENCE: '1', SIGNATURE_POLICY: `OR('${OTT2}.member')`, INIT_REQUIRED: 'false' };
+      expect(await transport.run({ step: 'chaincode-state', params: { ...definition, PEERS: `${other} ${first}` } })).toEqual({
+        installed: { [second]: [], [PEERS['ott-vendor-2']]: [] },
+        committed: null,
+        approvals: { [FILMMAKER]: false, [OTT1]: false, [OTT2]: false },
+      });
+      await expect(transport.run({ step: 'chaincode-state', params: { ...definition, PEERS: `${first} nd-GONE=127.0.0.1:${gone}` } })).rejects.toThrow(
+        new RegExp(`^step chaincode-state failed \\(local peer CLI\\): [\\s\\S]*127\\.0\\.0\\.1:${gone}`),
+      );
     } finally {
       await fabric.stopPeer(second);
     }

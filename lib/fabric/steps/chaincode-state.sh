@@ -20,9 +20,13 @@ elif grep -q 'not defined\|not found' "$WORK/committed.log"; then
   echo null >"$WORK/committed.json"
   sequence=0
 else
-  cat "$WORK/committed.log" >&2; exit 1
+  # The peers asked above finish first: no process of the step outlives it.
+  cat "$WORK/committed.log" >&2; wait; exit 1
 fi
-for pid in "${asked[@]}"; do wait "$pid"; done
+# A peer that did not answer has said why on stderr; the step fails once every peer is done.
+answered=true
+for pid in "${asked[@]}"; do wait "$pid" || answered=false; done
+[ "$answered" = true ] || exit 1
 echo null >"$WORK/readiness.json"
 if [ "$SEQUENCE" = "$((sequence + 1))" ]; then
   definition_args
