@@ -6,8 +6,10 @@ import type { PeerEndpoint } from '../lib/fabric/directory';
 import { signaturePolicy } from '../lib/fabric/policies';
 import { parse } from 'yaml';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { STEPS_DIR } from '../lib/fabric/transport';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalTransport, STEPS_DIR } from '../lib/fabric/transport';
 import { requireTool } from './helpers/tools';
 
 const MAJORITY = { admins: 'MAJORITY', lifecycleEndorsement: 'MAJORITY', endorsement: 'MAJORITY' } as const;
@@ -226,5 +228,58 @@ describe('step scripts', () => {
     const result = spawnSync('shellcheck', ['-x', '--format=gcc', ...scripts], { cwd: STEPS_DIR, encoding: 'utf8' });
     expect(result.stdout).toBe('');
     expect(result.status).toBe(0);
+  });
+
+  describe('chaincode-state against a stand-in peer CLI', () => {
+    // A `peer` first on PATH: queryinstalled answers per address (STUB_<port>: "empty" prints
+    // nothing, "slow" answers after 1.5 s and then leaves a mark), querycommitted as STUB_COMMIT says.
+    const PEER = `#!/usr/bin/env bash
+port=\${CORE_PEER_ADDRESS##*:}
+behaviour=$(eval echo "\\\${STUB_$port:-}")
+case "$3" in
+  queryinstalled)
+    [ "$behaviour" = empty ] && exit 0
+    if [ "$behaviour" = slow ]; then sleep 1.5; echo '{"installed_chaincodes":[]}'; touch "$STUB_MARK"; exit 0; fi
+    echo "{\\"installed_chaincodes\\":[{\\"package_id\\":\\"documents_1.0:$port\\"}]}";;
+  querycommitted)
+    if [ "$STUB_COMMIT" = garbage ]; then echo 'WARN not json'; else echo 'Error: namespace documents is not defined' >&2; exit 1; fi;;
+  checkcommitreadiness) echo '{"approvals":{"m-FILM":true}}';;
+esac
+`;
+    let dir: string;
+    let env: Record<string, string>;
+    const params = (peers: string, extra: Record<string, string> = {}) => ({ CHANNEL: 'royalties', NAME: 'documents', VERSION: '1.0', SEQUENCE: '1', SIGNATURE_POLICY: "OR('m-FILM.member')", INIT_REQUIRED: 'false', PEERS: peers, ...extra });
+
+    beforeAll(() => {
+      requireTool('jq');
+      dir = mkdtempSync(join(tmpdir(), 'stub-peer-'));
+      writeFileSync(join(dir, 'peer'), PEER, { mode: 0o755 });
+      env = { PATH: `${dir}:${process.env.PATH}`, ORDERER: '127.0.0.1:7050', CORE_PEER_TLS_ROOTCERT_FILE: '/dev/null', STUB_MARK: join(dir, 'slow-peer-done') };
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    test('puts each peer\'s packages under its own node id, in the order given', async () => {
+      const state = await new LocalTransport(env).run({ step: 'chaincode-state', params: params('nd-B=b:7002 nd-A=a:7001') });
+      expect(state).toEqual({ installed: { 'nd-B': ['documents_1.0:7002'], 'nd-A': ['documents_1.0:7001'] }, committed: null, approvals: { 'm-FILM': true } });
+    });
+
+    test('a peer that prints nothing fails the step by its address, rather than shift the next peer\'s packages onto it', async () => {
+      await expect(new LocalTransport({ ...env, STUB_7001: 'empty' }).run({ step: 'chaincode-state', params: params('nd-A=a:7001 nd-B=b:7002') })).rejects.toThrow(
+        'peer lifecycle chaincode queryinstalled on a:7001 printed nothing',
+      );
+    });
+
+    test('ends only after every peer it asked, even when it fails before reading their answers', () => {
+      rmSync(env.STUB_MARK, { force: true });
+      const work = mkdtempSync(join(dir, 'work-'));
+      // bash itself, with no pipe a left-over process could hold open: this returns when the script ends.
+      const run = spawnSync('bash', [join(STEPS_DIR, 'chaincode-state.sh')], {
+        cwd: work,
+        env: { ...process.env, ...env, ...params('nd-A=a:7001'), STUB_7001: 'slow', STUB_COMMIT: 'garbage', RESULT_FILE: join(work, 'result.json') },
+        stdio: 'ignore',
+      });
+      expect(run.status).not.toBe(0);
+      expect(existsSync(env.STUB_MARK)).toBe(true);
+    });
   });
 });

@@ -8,29 +8,36 @@
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 : "${CHANNEL:?}" "${NAME:?}" "${VERSION:?}" "${SEQUENCE:?}" "${SIGNATURE_POLICY:?}" "${PEERS:?}"
-nodes=() asked=()
+# However the step ends, the peers asked in the background have finished: no process outlives it.
+trap wait EXIT
+# answered FILE WHAT: fails the step when a CLI that exited 0 printed nothing into FILE.
+answered() { [ -s "$1" ] || { echo "$2 printed nothing" >&2; exit 1; }; }
+nodes=() addresses=() asked=()
 for entry in $PEERS; do
   node=${entry%%=*} address=${entry#*=}
   on_peer "$address" peer lifecycle chaincode queryinstalled --output json >"$WORK/installed-${#nodes[@]}.json" &
-  nodes+=("$node") asked+=("$!")
+  nodes+=("$node") addresses+=("$address") asked+=("$!")
 done
+[ "${#nodes[@]}" -gt 0 ] || { echo "PEERS names no peer" >&2; exit 1; }
 if peer lifecycle chaincode querycommitted --channelID "$CHANNEL" --name "$NAME" --output json >"$WORK/committed.json" 2>"$WORK/committed.log"; then
+  answered "$WORK/committed.json" "peer lifecycle chaincode querycommitted"
   sequence=$(jq -r '.sequence // 0' "$WORK/committed.json")
 elif grep -q 'not defined\|not found' "$WORK/committed.log"; then
   echo null >"$WORK/committed.json"
   sequence=0
 else
-  # The peers asked above finish first: no process of the step outlives it.
-  cat "$WORK/committed.log" >&2; wait; exit 1
+  cat "$WORK/committed.log" >&2; exit 1
 fi
 # A peer that did not answer has said why on stderr; the step fails once every peer is done.
-answered=true
-for pid in "${asked[@]}"; do wait "$pid" || answered=false; done
-[ "$answered" = true ] || exit 1
+all=true
+for pid in "${asked[@]}"; do wait "$pid" || all=false; done
+[ "$all" = true ] || exit 1
+for index in "${!nodes[@]}"; do answered "$WORK/installed-$index.json" "peer lifecycle chaincode queryinstalled on ${addresses[$index]}"; done
 echo null >"$WORK/readiness.json"
 if [ "$SEQUENCE" = "$((sequence + 1))" ]; then
   definition_args
   peer lifecycle chaincode checkcommitreadiness "${definition[@]}" --output json >"$WORK/readiness.json"
+  answered "$WORK/readiness.json" "peer lifecycle chaincode checkcommitreadiness"
 fi
 installed=()
 for index in "${!nodes[@]}"; do installed+=("$WORK/installed-$index.json"); done
@@ -38,6 +45,7 @@ for index in "${!nodes[@]}"; do installed+=("$WORK/installed-$index.json"); done
 jq -nc --arg nodes "${nodes[*]}" --slurpfile committed "$WORK/committed.json" --slurpfile readiness "$WORK/readiness.json" '
   [inputs | [.installed_chaincodes[]?.package_id]] as $ids
   | ($nodes | split(" ")) as $names
+  | if ($ids | length) != ($names | length) then error("\($names | length) peers asked, \($ids | length) answers read") else . end
   | {
     installed: ([range(0; $names | length) | {($names[.]): $ids[.]}] | add // {}),
     committed: ($committed[0] | if . == null then null else {sequence, version} end),

@@ -7,9 +7,10 @@
 . "$(dirname "$0")/common.sh"
 : "${CHANNEL:?}" "${ANCHORS:?}" "${CORE_PEER_LOCALMSPID:?}"
 fetch_config "$CHANNEL" "$WORK/config.json" >/dev/null
-# ANCHORS "host:port ..." become [{host, port}], the port a number, in the same jq run.
+# ANCHORS "host:port ..." (separated by any white space) become [{host, port}], the port a
+# number, in the same jq run.
 jq --arg org "$CORE_PEER_LOCALMSPID" --arg anchors "$ANCHORS" '
-  ($anchors | split(" ") | map(select(length > 0) | split(":") | {host: (.[:-1] | join(":")), port: (.[-1] | tonumber)})) as $peers
+  ([$anchors | splits("\\s+")] | map(select(length > 0) | split(":") | {host: (.[:-1] | join(":")), port: (.[-1] | tonumber)})) as $peers
   | .channel_group.groups.Application.groups[$org].values.AnchorPeers = {mod_policy: "Admins", value: {anchor_peers: $peers}, version: "0"}' \
   "$WORK/config.json" >"$WORK/updated.json"
 status=0

@@ -10,6 +10,8 @@
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 : "${CHANNEL:?}"
+# However the step ends, the peers and the orderer asked in the background have finished.
+trap wait EXIT
 # joined-<nodeId> holds "yes" or "no"; a peer that does not answer leaves none (peer_joined said why).
 asked=()
 for entry in ${PEERS:-}; do
@@ -23,13 +25,14 @@ for entry in ${PEERS:-}; do
 done
 fetch_config_block "$CHANNEL" "$WORK/config-block.json" >"$WORK/fetch.out" &
 fetched=$!
-for pid in "${asked[@]+"${asked[@]}"}"; do wait "$pid" || true; done
+all=true
+for pid in "${asked[@]+"${asked[@]}"}"; do wait "$pid" || all=false; done
 status=0
 wait "$fetched" || status=$?
+[ "$all" = true ] || exit 1
 joined=()
 for entry in ${PEERS:-}; do
   node=${entry%%=*}
-  [ -f "$WORK/joined-$node" ] || exit 1
   if [ "$(cat "$WORK/joined-$node")" = yes ]; then joined+=("$node"); fi
 done
 # Node ids (nd-...) hold no space: the list goes to jq as one argument.
