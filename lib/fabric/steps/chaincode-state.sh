@@ -8,18 +8,13 @@
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 : "${CHANNEL:?}" "${NAME:?}" "${VERSION:?}" "${SEQUENCE:?}" "${SIGNATURE_POLICY:?}" "${PEERS:?}"
-# However the step ends, the peers asked in the background have finished: no process outlives it.
-trap wait EXIT
 # answered FILE WHAT: fails the step when a CLI that exited 0 printed nothing into FILE.
 answered() { [ -s "$1" ] || { echo "$2 printed nothing" >&2; exit 1; }; }
-nodes=() addresses=() asked=()
-for entry in $PEERS; do
-  node=${entry%%=*} address=${entry#*=}
-  on_peer "$address" peer lifecycle chaincode queryinstalled --output json >"$WORK/installed-${#nodes[@]}.json" &
-  nodes+=("$node") addresses+=("$address") asked+=("$!")
-done
-[ "${#nodes[@]}" -gt 0 ] || { echo "PEERS names no peer" >&2; exit 1; }
-if peer lifecycle chaincode querycommitted --channelID "$CHANNEL" --name "$NAME" --output json >"$WORK/committed.json" 2>"$WORK/committed.log"; then
+[[ -n ${PEERS//[[:space:]]/} ]] || { echo "PEERS names no peer" >&2; exit 1; }
+peer lifecycle chaincode querycommitted --channelID "$CHANNEL" --name "$NAME" --output json >"$WORK/committed.json" 2>"$WORK/committed.log" &
+committing=$!
+ask_peers peer lifecycle chaincode queryinstalled --output json || exit 1
+if wait "$committing"; then
   answered "$WORK/committed.json" "peer lifecycle chaincode querycommitted"
   sequence=$(jq -r '.sequence // 0' "$WORK/committed.json")
 elif grep -q 'not defined\|not found' "$WORK/committed.log"; then
@@ -28,11 +23,7 @@ elif grep -q 'not defined\|not found' "$WORK/committed.log"; then
 else
   cat "$WORK/committed.log" >&2; exit 1
 fi
-# A peer that did not answer has said why on stderr; the step fails once every peer is done.
-all=true
-for pid in "${asked[@]}"; do wait "$pid" || all=false; done
-[ "$all" = true ] || exit 1
-for index in "${!nodes[@]}"; do answered "$WORK/installed-$index.json" "peer lifecycle chaincode queryinstalled on ${addresses[$index]}"; done
+for index in "${!PEER_NODES[@]}"; do answered "$WORK/answer-$index" "peer lifecycle chaincode queryinstalled on ${PEER_ADDRESSES[$index]}"; done
 echo null >"$WORK/readiness.json"
 if [ "$SEQUENCE" = "$((sequence + 1))" ]; then
   definition_args
@@ -40,9 +31,9 @@ if [ "$SEQUENCE" = "$((sequence + 1))" ]; then
   answered "$WORK/readiness.json" "peer lifecycle chaincode checkcommitreadiness"
 fi
 installed=()
-for index in "${!nodes[@]}"; do installed+=("$WORK/installed-$index.json"); done
+for index in "${!PEER_NODES[@]}"; do installed+=("$WORK/answer-$index"); done
 # Node ids (nd-...) hold no space: they go to jq as one argument, in the order of the files.
-jq -nc --arg nodes "${nodes[*]}" --slurpfile committed "$WORK/committed.json" --slurpfile readiness "$WORK/readiness.json" '
+jq -nc --arg nodes "${PEER_NODES[*]}" --slurpfile committed "$WORK/committed.json" --slurpfile readiness "$WORK/readiness.json" '
   [inputs | [.installed_chaincodes[]?.package_id]] as $ids
   | ($nodes | split(" ")) as $names
   | if ($ids | length) != ($names | length) then error("\($names | length) peers asked, \($ids | length) answers read") else . end

@@ -10,30 +10,16 @@
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 : "${CHANNEL:?}"
-# However the step ends, the peers and the orderer asked in the background have finished.
-trap wait EXIT
-# joined-<nodeId> holds "yes" or "no"; a peer that does not answer leaves none (peer_joined said why).
-asked=()
-for entry in ${PEERS:-}; do
-  node=${entry%%=*} address=${entry#*=}
-  (
-    answer=no
-    if peer_joined "$address" "$CHANNEL"; then answer=yes; fi
-    echo "$answer" >"$WORK/joined-$node"
-  ) &
-  asked+=("$!")
-done
 fetch_config_block "$CHANNEL" "$WORK/config-block.json" >"$WORK/fetch.out" &
 fetched=$!
-all=true
-for pid in "${asked[@]+"${asked[@]}"}"; do wait "$pid" || all=false; done
+peers_status=0
+ask_peers joined_answer "$CHANNEL" || peers_status=$?
 status=0
 wait "$fetched" || status=$?
-[ "$all" = true ] || exit 1
+[ "$peers_status" = 0 ] || exit 1
 joined=()
-for entry in ${PEERS:-}; do
-  node=${entry%%=*}
-  if [ "$(cat "$WORK/joined-$node")" = yes ]; then joined+=("$node"); fi
+for index in "${!PEER_NODES[@]}"; do
+  if [ "$(cat "$WORK/answer-$index")" = yes ]; then joined+=("${PEER_NODES[$index]}"); fi
 done
 # Node ids (nd-...) hold no space: the list goes to jq as one argument.
 if [ "$status" = 3 ]; then

@@ -8,6 +8,8 @@ set -euo pipefail
 : "${ORDERER:?ORDERER (the ordering service endpoint) is not set}"
 ORDERER_TLS_CA=${ORDERER_TLS_CA:-${CORE_PEER_TLS_ROOTCERT_FILE:?CORE_PEER_TLS_ROOTCERT_FILE is not set}}
 WORK=$(pwd)
+# However a step ends, what it started in the background has ended first: no process outlives it.
+trap wait EXIT
 
 # orderer_args: the flags every orderer call takes
 orderer_args=(-o "$ORDERER" --tls --cafile "$ORDERER_TLS_CA")
@@ -36,6 +38,27 @@ peer_joined() {
   echo "peer $address did not list its channels (3 attempts): $(tail -n 3 "$log")" >&2
   rm -f "$log"
   exit 1
+}
+
+# ask_peers COMMAND...: runs COMMAND for each "nodeId=host:port" of PEERS, all at once, each
+# with CORE_PEER_ADDRESS set to its peer and its stdout in $WORK/answer-<index> (from 0, in the
+# order of PEERS); sets PEER_NODES and PEER_ADDRESSES in that order. Returns 1, once every run
+# has ended, when any run failed (it said why on stderr).
+ask_peers() {
+  local entry pid failed=0 pids=()
+  PEER_NODES=() PEER_ADDRESSES=()
+  for entry in ${PEERS:-}; do
+    CORE_PEER_ADDRESS=${entry#*=} "$@" >"$WORK/answer-${#PEER_NODES[@]}" &
+    pids+=("$!") PEER_NODES+=("${entry%%=*}") PEER_ADDRESSES+=("${entry#*=}")
+  done
+  for pid in "${pids[@]+"${pids[@]}"}"; do wait "$pid" || failed=1; done
+  return "$failed"
+}
+
+# joined_answer CHANNEL: "yes" or "no", whether the peer at CORE_PEER_ADDRESS joined CHANNEL
+# (see peer_joined; fails when the peer does not answer)
+joined_answer() {
+  if peer_joined "$CORE_PEER_ADDRESS" "$1"; then echo yes; else echo no; fi
 }
 
 # fetch_config_block CHANNEL OUT_JSON: the channel's current config block as JSON (its config

@@ -15,7 +15,7 @@ anchor_endorsers "$CHANNEL"
 msp=$CORE_PEER_MSPCONFIGPATH
 if [ -n "${IDENTITY_SECRET:-}" ]; then
   private=$(mktemp -d)
-  trap 'rm -rf "$private"' EXIT
+  trap 'wait; rm -rf "$private"' EXIT
   msp=$(identity_msp "$IDENTITY_SECRET" "$private")
 fi
 args=$(jq -nc --arg key "$KEY" --arg version "$VERSION_ID" --arg sha256 "$SHA256" '{Args: ["documents:Anchor", $key, $version, $sha256]}')
