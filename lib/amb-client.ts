@@ -11,6 +11,7 @@
 import { ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { maxAttemptsFromEnvironment } from './max-attempts';
 
 export interface RetryPolicy {
   /** Attempts per call, the first included. */
@@ -24,18 +25,27 @@ export interface RetryPolicy {
 /** For AWS: a throttled call waits 0.2 s, 0.4 s, ... up to 8 s, six attempts in all. */
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 8_000 };
 
+/**
+ * DEFAULT_RETRY, with its attempts from `AWS_MAX_ATTEMPTS` when that is set.
+ * @throws UsageError when AWS_MAX_ATTEMPTS is invalid (see maxAttemptsFromEnvironment).
+ */
+export function retryPolicyFromEnvironment(env: NodeJS.ProcessEnv = process.env): RetryPolicy {
+  return { ...DEFAULT_RETRY, maxAttempts: maxAttemptsFromEnvironment(DEFAULT_RETRY.maxAttempts, env) };
+}
+
 export interface AmbClientOptions {
   readonly region: string;
   /** Explicit credentials; default: the SDK's standard provider chain. */
   readonly credentials?: AwsCredentialIdentity;
   /** Explicit endpoint; default: the SDK's (AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN, AWS_ENDPOINT_URL, or AWS). */
   readonly endpoint?: string;
-  /** @default DEFAULT_RETRY */
+  /** @default retryPolicyFromEnvironment(): DEFAULT_RETRY, its attempts from AWS_MAX_ATTEMPTS when set */
   readonly retry?: RetryPolicy;
 }
 
+/** @throws UsageError when no `retry` is given and AWS_MAX_ATTEMPTS is invalid. */
 export function createAmbClient(options: AmbClientOptions): ManagedBlockchainClient {
-  const retry = options.retry ?? DEFAULT_RETRY;
+  const retry = options.retry ?? retryPolicyFromEnvironment();
   return new ManagedBlockchainClient({
     region: options.region,
     credentials: options.credentials,

@@ -13,6 +13,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Consortium, Member } from './config';
 import { OperationalError, UsageError } from './errors';
+import { maxAttemptsFromEnvironment } from './max-attempts';
 import { MiB, S3_LIMITS, offchainBucketNameOf } from './offchain-bucket';
 
 export { S3_LIMITS, offchainBucketNameOf };
@@ -203,6 +204,9 @@ export function s3EndpointOverride(env: NodeJS.ProcessEnv = process.env): string
   return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }
 
+/** Attempts per S3 call of the off-chain store, unless AWS_MAX_ATTEMPTS says otherwise. */
+export const OFFCHAIN_MAX_ATTEMPTS = 5;
+
 /**
  * S3 client for the off-chain store. The SDK reads AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL
  * itself; emulators such as moto only route path-style requests, hence forcePathStyle then.
@@ -211,7 +215,7 @@ export function offchainS3Client(region: string, env: NodeJS.ProcessEnv = proces
   return new S3Client({
     region,
     forcePathStyle: s3EndpointOverride(env) !== undefined,
-    maxAttempts: 5,
+    maxAttempts: maxAttemptsFromEnvironment(OFFCHAIN_MAX_ATTEMPTS, env),
     retryMode: 'standard',
     // verifyDocument hashes the body itself and compares with S3's checksum explicitly.
     responseChecksumValidation: 'WHEN_REQUIRED',

@@ -324,6 +324,7 @@ describe('the command', () => {
     const result = diagram(['--live', '--stdout'], {
       CONSORTIUM_DIR: SAMPLE_DIR,
       AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN: 'http://127.0.0.1:9',
+      AWS_MAX_ATTEMPTS: '1',
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'example',
     });

@@ -5,9 +5,10 @@
 import { CreateNetworkCommand, CreateProposalCommand, GetMemberCommand, ListInvitationsCommand, ListNetworksCommand, VoteOnProposalCommand, type ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAmbClient } from '../lib/amb-client';
+import { createAmbClient, DEFAULT_RETRY, retryPolicyFromEnvironment } from '../lib/amb-client';
 import { recordInYamlFile } from '../lib/config/record';
-import { OperationalError } from '../lib/errors';
+import { OperationalError, UsageError } from '../lib/errors';
+import { maxAttemptsFromEnvironment } from '../lib/max-attempts';
 import { readNetwork } from '../lib/network-reader';
 import { castVote } from '../lib/network-writer';
 import { acceptInvitation } from '../scripts/accept-invitation';
@@ -346,9 +347,43 @@ describe('expected failures', () => {
   });
 
   it('exits 1 with the endpoint in the message when AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN points nowhere', async () => {
-    const run = await harness.runChild('status.ts', ['--member', 'filmmaker'], { ...harness.credentialsOf('filmmaker'), AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN: 'http://127.0.0.1:9' });
+    const run = await harness.runChild('status.ts', ['--member', 'filmmaker'], { ...harness.credentialsOf('filmmaker'), AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('cannot reach http://127.0.0.1:9 (from AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN; is it running?): ECONNREFUSED');
+  });
+
+  it('makes as many attempts per call as AWS_MAX_ATTEMPTS says, and says how many it made', async () => {
+    const before = calls(harness, 'GetNetwork');
+    harness.sim.setFaults({ throttleRate: 1 });
+    try {
+      const run = await harness.runChild('status.ts', ['--member', 'filmmaker'], { ...harness.credentialsOf('filmmaker'), AWS_MAX_ATTEMPTS: '2' });
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toMatch(/AMB kept throttling after 2 attempts .*; wait a minute and re-run/);
+      expect(calls(harness, 'GetNetwork') - before).toBe(2);
+    } finally {
+      harness.sim.setFaults({});
+    }
+  });
+
+  it('exits 2 before any call when AWS_MAX_ATTEMPTS is not a number of attempts', async () => {
+    const before = harness.sim.requestCount();
+    const run = await harness.runChild('status.ts', ['--member', 'filmmaker'], { ...harness.credentialsOf('filmmaker'), AWS_MAX_ATTEMPTS: '0' });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('AWS_MAX_ATTEMPTS is "0": it must be a whole number of attempts per call, from 1 (no retry) to 20; unset it for the default of 6');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(harness.sim.requestCount()).toBe(before);
+  });
+});
+
+describe('AWS_MAX_ATTEMPTS', () => {
+  it.each([['1', 1], ['6', 6], [' 20 ', 20], ['', 6], [undefined, 6]])('%j gives %d attempts per call (6 when unset or empty)', (value, attempts) => {
+    expect(retryPolicyFromEnvironment(value === undefined ? {} : { AWS_MAX_ATTEMPTS: value })).toEqual({ ...DEFAULT_RETRY, maxAttempts: attempts });
+  });
+
+  it.each(['0', '21', '2.5', '-1', 'three', '1e1'])('refuses %j with a usage error that says what is allowed', (value) => {
+    expect(() => maxAttemptsFromEnvironment(5, { AWS_MAX_ATTEMPTS: value })).toThrow(
+      new UsageError(`AWS_MAX_ATTEMPTS is "${value}": it must be a whole number of attempts per call, from 1 (no retry) to 20; unset it for the default of 5`),
+    );
   });
 });
 

@@ -201,6 +201,12 @@ describe('S3 endpoint', () => {
     expect([overridden.config.forcePathStyle, plain.config.forcePathStyle]).toEqual([true, false]);
     expect(await plain.config.region()).toBe('eu-west-1');
   });
+
+  test('makes 5 attempts per call, or as many as AWS_MAX_ATTEMPTS says, and refuses one that is not a number of attempts', async () => {
+    expect(await offchainS3Client('eu-west-1', {}).config.maxAttempts()).toBe(5);
+    expect(await offchainS3Client('eu-west-1', { AWS_MAX_ATTEMPTS: '2' }).config.maxAttempts()).toBe(2);
+    expect(() => offchainS3Client('eu-west-1', { AWS_MAX_ATTEMPTS: 'many' })).toThrow(UsageError);
+  });
 });
 
 describe('assessIntegrity', () => {

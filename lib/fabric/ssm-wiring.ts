@@ -8,7 +8,7 @@
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeInstanceInformationCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { backoffDelay, DEFAULT_RETRY } from '../amb-client';
+import { backoffDelay, retryPolicyFromEnvironment } from '../amb-client';
 import type { Member } from '../config';
 import { OperationalError, UsageError } from '../errors';
 import { deployCommand } from '../members';
@@ -32,9 +32,14 @@ export interface SsmClients {
   readonly s3: S3Client;
 }
 
-/** SSM and S3 clients in the region, with the bounded retries of every command; endpoints as the SDK reads them (AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL_S3). */
+/**
+ * SSM and S3 clients in the region, with the bounded retries of every command (AWS_MAX_ATTEMPTS
+ * honoured); endpoints as the SDK reads them (AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL_S3).
+ * @throws UsageError when AWS_MAX_ATTEMPTS is invalid.
+ */
 export function createSsmClients(region: string, env: NodeJS.ProcessEnv = process.env): SsmClients {
-  const retry = { maxAttempts: DEFAULT_RETRY.maxAttempts, retryStrategy: new ConfiguredRetryStrategy(DEFAULT_RETRY.maxAttempts, (attempt) => backoffDelay(DEFAULT_RETRY, attempt)) };
+  const policy = retryPolicyFromEnvironment(env);
+  const retry = { maxAttempts: policy.maxAttempts, retryStrategy: new ConfiguredRetryStrategy(policy.maxAttempts, (attempt) => backoffDelay(policy, attempt)) };
   return {
     ssm: new SSMClient({ region, ...retry }),
     // Emulators such as moto only route path-style requests.
