@@ -4,20 +4,27 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 /**
- * Fails (never skips) when a tool the tests rely on is not an executable file on PATH. Looked
- * up, not run: `aws --version` and `cfn-lint --version` cost a second or more of CPU each, and
- * the test runs the tool anyway and reports how it fails.
+ * The path of an executable file named `command` on PATH, as a shell would find it (first
+ * match). Fails (never skips) when there is none. Looked up, not run: `aws --version` and
+ * `cfn-lint --version` cost a second or more of CPU each, and the test runs the tool anyway and
+ * reports how it fails.
  */
-export function requireTool(command: string): void {
-  const found = (process.env.PATH ?? '').split(delimiter).some((dir) => {
+export function toolPath(command: string): string {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const path = join(dir || '.', command);
     try {
-      accessSync(join(dir || '.', command), constants.X_OK);
-      return statSync(join(dir || '.', command)).isFile();
+      accessSync(path, constants.X_OK);
+      if (statSync(path).isFile()) return path;
     } catch {
-      return false;
+      // not here
     }
-  });
-  if (!found) throw new Error(`${command} is required by this test but is not an executable on PATH (${process.env.PATH ?? ''}); .ci/run installs it`);
+  }
+  throw new Error(`${command} is required by this test but is not an executable on PATH (${process.env.PATH ?? ''}); .ci/run installs it`);
+}
+
+/** Fails (never skips) when a tool the tests rely on is not an executable file on PATH (see toolPath). */
+export function requireTool(command: string): void {
+  toolPath(command);
 }
 
 /** Where the hashicorp/aws provider mirror lives (TF_PROVIDER_MIRROR overrides). */
