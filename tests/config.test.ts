@@ -177,6 +177,12 @@ describe('parsed files reused within a process', () => {
     expect(parseSource('members/bank.yaml', text)).toBe(first);
     expect(parseSource('members/bank.yaml', `${text}\n`)).not.toBe(first);
     expect(parseSource('members/other.yaml', text)).not.toBe(first);
+    // another copy of the same text (a fixture's or a workspace's) shares the parse, not the file name
+    expect(parseSource('members/other.yaml', text).document).toBe(first.document);
+    const twice = 'name: bank\nname: banque\n';
+    expect(parseSource('a/bank.yaml', twice).syntaxIssues).toEqual([{ file: 'a/bank.yaml', line: 2, col: 1, field: 'name', problem: 'YAML: key "name" appears twice in this mapping (first at line 1)', allowed: 'each key once; remove or merge one of them' }]);
+    expect(parseSource('b/bank.yaml', twice).syntaxIssues).toEqual([expect.objectContaining({ file: 'b/bank.yaml', line: 2 })]);
+    expect(parseSource('c/bank.yaml', 'name: [bank\n').syntaxIssues).toEqual([expect.objectContaining({ file: 'c/bank.yaml', field: '', problem: expect.stringMatching(/^YAML: /) })]);
 
     const fixture = new ConsortiumFixture();
     try {

@@ -10,9 +10,24 @@ export interface Position {
   readonly col: number;
 }
 
-/** How many parsed files parseSource keeps; the least recently used goes first. */
+/** How many parsed files parseSource keeps, and how many parsed texts; the least recently used goes first. */
 const PARSED_KEPT = 256;
 const parsed = new Map<string, SourceFile>();
+const parsedTexts = new Map<string, ParsedText>();
+
+/** Takes `key` from an LRU map (marking it used), or makes it, keeping at most PARSED_KEPT. */
+function remembered<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  const known = cache.get(key);
+  if (known !== undefined) {
+    cache.delete(key);
+    cache.set(key, known);
+    return known;
+  }
+  const made = make();
+  cache.set(key, made);
+  if (cache.size > PARSED_KEPT) cache.delete(cache.keys().next().value as string);
+  return made;
+}
 
 /**
  * The SourceFile of `text` read from `file`: parsed once per process for the same name and
@@ -21,58 +36,72 @@ const parsed = new Map<string, SourceFile>();
  * reused, so an edited file is parsed again. A SourceFile is read, never changed, by its users.
  */
 export function parseSource(file: string, text: string): SourceFile {
-  const key = `${file}\0${text}`;
-  const known = parsed.get(key);
-  if (known) {
-    parsed.delete(key);
-    parsed.set(key, known);
-    return known;
+  return remembered(parsed, `${file}\0${text}`, () => new SourceFile(file, text));
+}
+
+/** What parsing a text gives, whatever file it came from. */
+interface ParsedText {
+  readonly document: Document;
+  readonly lines: LineCounter;
+  /** Syntax errors, or else keys written twice; their `file` is filled in by each SourceFile. */
+  readonly issues: readonly Omit<ConfigIssue, 'file'>[];
+}
+
+/**
+ * Parses `text` once per process, whatever the file: copies of one consortium in other
+ * folders (a rehearsal's workspace, the tests' fixtures) share the parse of the same text. The
+ * document is read, never changed, by every SourceFile that holds it.
+ */
+function parseText(text: string): ParsedText {
+  return remembered(parsedTexts, text, () => {
+    const lines = new LineCounter();
+    // The library's own unique-key check compares every key with every other (quadratic in
+    // the size of a mapping); duplicateKeys does the same job in one pass and names the key.
+    const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+    const at = (offset: number): Position => {
+      const { line, col } = lines.linePos(offset);
+      return { line, col };
+    };
+    const syntax = [...document.errors, ...document.warnings].map((error) => ({ ...at(error.pos[0]), field: '', problem: `YAML: ${firstLine(error.message)}` }));
+    return { document, lines, issues: syntax.length > 0 ? syntax : duplicateKeys(document.contents as Node | null, [], (node) => at(node?.range?.[0] ?? 0)) };
+  });
+}
+
+/** Keys written twice in one mapping, anywhere under `node`: YAML forbids them and the second would silently win. */
+function duplicateKeys(node: Node | null, path: readonly (string | number)[], positionOf: (node: Node) => Position): Omit<ConfigIssue, 'file'>[] {
+  const issues: Omit<ConfigIssue, 'file'>[] = [];
+  if (isMap(node)) {
+    const first = new Map<string, Position>();
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const at = positionOf(pair.key as Node);
+      const earlier = first.get(key);
+      if (earlier) {
+        issues.push({ ...at, field: fieldName([...path, key]), problem: `YAML: key "${key}" appears twice in this mapping (first at line ${earlier.line})`, allowed: 'each key once; remove or merge one of them' });
+      } else {
+        first.set(key, at);
+      }
+      issues.push(...duplicateKeys(pair.value as Node | null, [...path, key], positionOf));
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, index) => issues.push(...duplicateKeys(item as Node | null, [...path, index], positionOf)));
   }
-  const source = new SourceFile(file, text);
-  parsed.set(key, source);
-  if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value as string);
-  return source;
+  return issues;
 }
 
 export class SourceFile {
   readonly document: Document;
-  private readonly lines = new LineCounter();
+  private readonly lines: LineCounter;
   readonly syntaxIssues: ConfigIssue[];
 
   constructor(
     readonly file: string,
     readonly text: string,
   ) {
-    // The library's own unique-key check compares every key with every other (quadratic in
-    // the size of a mapping); duplicateKeys does the same job in one pass and names the key.
-    this.document = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: false });
-    this.syntaxIssues = [...this.document.errors, ...this.document.warnings].map((error) => {
-      const pos = this.positionOfOffset(error.pos[0]);
-      return { file, ...pos, field: '', problem: `YAML: ${firstLine(error.message)}` };
-    });
-    if (this.syntaxIssues.length === 0) this.syntaxIssues.push(...this.duplicateKeys(this.document.contents as Node | null, []));
-  }
-
-  /** Keys written twice in one mapping, anywhere in the file: YAML forbids them and the second would silently win. */
-  private duplicateKeys(node: Node | null, path: readonly (string | number)[]): ConfigIssue[] {
-    const issues: ConfigIssue[] = [];
-    if (isMap(node)) {
-      const first = new Map<string, Position>();
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-        const at = this.positionOfNode(pair.key as Node);
-        const earlier = first.get(key);
-        if (earlier) {
-          issues.push({ file: this.file, ...at, field: fieldName([...path, key]), problem: `YAML: key "${key}" appears twice in this mapping (first at line ${earlier.line})`, allowed: 'each key once; remove or merge one of them' });
-        } else {
-          first.set(key, at);
-        }
-        issues.push(...this.duplicateKeys(pair.value as Node | null, [...path, key]));
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, index) => issues.push(...this.duplicateKeys(item as Node | null, [...path, index])));
-    }
-    return issues;
+    const parse = parseText(text);
+    this.document = parse.document;
+    this.lines = parse.lines;
+    this.syntaxIssues = parse.issues.map((issue) => ({ file, ...issue }));
   }
 
   positionOfOffset(offset: number): Position {
