@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,6 +94,38 @@ describe('chaincode packages', () => {
     expect(rebuilt.bytes.equals(first.bytes)).toBe(true);
     expect(gunzipSync(readFileSync(file)).length).toBeGreaterThan(1024 * 1024);
     expect((await buildElsewhere()).bytes.equals(first.bytes)).toBe(true);
+  });
+
+  test('a package of 1 MB or more around its compressed code is cached too, apart from the code archive, and used only when it inflates back to the very package', async () => {
+    const dir = root();
+    writeChaincode(dir, 'forward', new Date());
+    // 1.5 MB that deflate cannot shrink, so the package around the compressed code is over 1 MB too.
+    const noise = Buffer.concat(Array.from({ length: 1536 * 32 }, (_, n) => createHash('sha256').update(String(n)).digest()));
+    writeFileSync(join(dir, 'chaincode', 'tiny', 'node_modules', 'dep', 'noise.bin'), noise);
+    const cacheDir = root();
+    const first = await buildChaincodePackage(CHAINCODE, dir, { cacheDir });
+    const cached = readdirSync(cacheDir);
+    expect(cached).toHaveLength(2);
+    expect(cached).toEqual(expect.arrayContaining([expect.stringMatching(/^[0-9a-f]{32}-pako\d+\.\d+\.\d+-6\.package\.gz$/), expect.stringMatching(/^[0-9a-f]{32}-pako\d+\.\d+\.\d+-6\.tar\.gz$/)]));
+    const file = join(cacheDir, cached.find((name) => name.endsWith('.package.gz'))!);
+    expect(readFileSync(file).equals(first.bytes)).toBe(true);
+    const buildElsewhere = () => {
+      let module: typeof import('../lib/fabric/package') | undefined;
+      jest.isolateModules(() => {
+        module = require('../lib/fabric/package');
+      });
+      return module!.buildChaincodePackage(CHAINCODE, dir, { cacheDir });
+    };
+
+    // The same package gzipped at another level is used as it is: the package id differs.
+    writeFileSync(file, gzipSync(gunzipSync(first.bytes), { level: 1 }));
+    expect((await buildElsewhere()).packageId).not.toBe(first.packageId);
+
+    // A stream of other bytes is not used: compressed again and replaced.
+    writeFileSync(file, gzipSync(Buffer.concat([gunzipSync(first.bytes), Buffer.alloc(512)])));
+    const rebuilt = await buildElsewhere();
+    expect(rebuilt.packageId).toBe(first.packageId);
+    expect(readFileSync(file).equals(first.bytes)).toBe(true);
   });
 
   test('is laid out as peer lifecycle chaincode package writes it, read back with the tar CLI: metadata.json and code.tar.gz holding src/, fixed times and owners, no links', async () => {

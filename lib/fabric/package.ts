@@ -66,15 +66,16 @@ export function packageIdOf(label: string, bytes: Buffer): string {
 }
 
 /**
- * Where `code.tar.gz` streams compressed by earlier processes are kept (see compressedCode):
+ * Where the gzip streams of packages and their `code.tar.gz` made by earlier processes are kept
+ * (see compressedLayer):
  * `node_modules/.cache/amb-packages/`, beside the synth's bundle cache.
  */
 export const PACKAGE_CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'amb-packages');
 
-/** Compressed code archives kept in the cache folder; older ones are deleted. */
+/** Compressed streams kept in the cache folder for each layer; older ones are deleted. */
 const CACHED_CODE_KEPT = 8;
 
-/** Code archives of at least this many bytes are cached: a smaller one compresses in less time than a cached one is checked. */
+/** Layers of at least this many bytes are cached: a smaller one compresses in less time than a cached one is checked. */
 const CACHED_CODE_MIN_BYTES = 1024 * 1024;
 
 /** The gzip level of both layers of a package. */
@@ -103,11 +104,14 @@ export async function buildChaincodePackage(
   const key = createHash('sha256').update(codeTar).update(metadata).digest('hex');
   const cached = options.reuse === false ? undefined : builtPackages.get(key);
   if (cached) return cached;
-  const bytes = gzipped(
+  const cacheDir = options.reuse === false ? undefined : (options.cacheDir ?? PACKAGE_CACHE_DIR);
+  const bytes = compressedLayer(
     await tar([
-      { path: 'code.tar.gz', data: compressedCode(codeTar, options.reuse === false ? undefined : (options.cacheDir ?? PACKAGE_CACHE_DIR)) },
+      { path: 'code.tar.gz', data: compressedLayer(codeTar, cacheDir, CODE_LAYER) },
       { path: 'metadata.json', data: metadata },
     ]),
+    cacheDir,
+    PACKAGE_LAYER,
   );
   const built = { label, packageId: packageIdOf(label, bytes), bytes };
   builtPackages.set(key, built);
@@ -120,18 +124,29 @@ export async function buildChaincodePackage(
  */
 const builtPackages = new Map<string, ChaincodePackage>();
 
+/** How the two gzip layers of a package are named in the cache folder (see compressedLayer). */
+interface CachedLayer {
+  readonly suffix: string;
+  readonly pattern: RegExp;
+}
+const CODE_LAYER: CachedLayer = { suffix: '.tar.gz', pattern: /^[0-9a-f]{32}-pako.*\.tar\.gz$/ };
+const PACKAGE_LAYER: CachedLayer = { suffix: '.package.gz', pattern: /^[0-9a-f]{32}-pako.*\.package\.gz$/ };
+
 /**
- * `code.tar.gz`: the code archive gzipped by pako, the most expensive part of a build (about
- * 1.4 s for the sample's 26 MB documents archive). With a cache folder and an archive of 1 MB
- * or more, the stream an earlier process made of the same archive with the same pako version
- * and level is used, and a new one is kept there. A cached stream is used only when it
- * inflates back to the very archive; any other file (damaged, cut short, unreadable) is
- * compressed again and replaced.
+ * A layer of the package gzipped by pako: `code.tar.gz`, the code archive, and then the package
+ * itself, the tar of `code.tar.gz` and `metadata.json`. Compressing is the most expensive part
+ * of a build: about 1.4 s for the sample's 26 MB documents archive, and about 1 s more for the
+ * package around its compressed code, which deflate cannot shrink but still has to search.
+ * With a cache folder and a layer of 1 MB or more, the stream an earlier process made of the
+ * same bytes with the same pako version and level is used, and a new one is kept there (the
+ * newest CACHED_CODE_KEPT of each layer). A cached stream is used only when it inflates back to
+ * the very bytes; any other file (damaged, cut short, unreadable) is compressed again and
+ * replaced.
  */
-function compressedCode(codeTar: Buffer, cacheDir: string | undefined): Buffer {
-  if (!cacheDir || codeTar.length < CACHED_CODE_MIN_BYTES) return gzipped(codeTar);
-  const file = `${createHash('sha256').update(codeTar).digest('hex').slice(0, 32)}-pako${PAKO_VERSION}-${GZIP_LEVEL}.tar.gz`;
-  return compressedThroughDisk({ dir: cacheDir, file, pattern: /^[0-9a-f]{32}-pako.*\.tar\.gz$/, kept: CACHED_CODE_KEPT }, codeTar, gzipped, (stream) => gunzipSync(stream));
+function compressedLayer(data: Buffer, cacheDir: string | undefined, layer: CachedLayer): Buffer {
+  if (!cacheDir || data.length < CACHED_CODE_MIN_BYTES) return gzipped(data);
+  const file = `${createHash('sha256').update(data).digest('hex').slice(0, 32)}-pako${PAKO_VERSION}-${GZIP_LEVEL}${layer.suffix}`;
+  return compressedThroughDisk({ dir: cacheDir, file, pattern: layer.pattern, kept: CACHED_CODE_KEPT }, data, gzipped, (stream) => gunzipSync(stream));
 }
 
 /** The files of a Node.js chaincode package's `src/`, sorted by path. */
