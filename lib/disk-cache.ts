@@ -4,6 +4,7 @@
  * archives (lib/fabric/package.ts), each kept by `compressedThroughDisk` or pruned by
  * `keepNewest`. Files are written whole with `writeAtomically` (lib/config/record.ts).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomically } from './config/record';
@@ -17,13 +18,26 @@ export function keepNewest(dir: string, pattern: RegExp, kept: number): void {
   for (const old of files.slice(kept)) unlinkSync(old.path);
 }
 
+/** Bytes of the SHA-256 that ends every file compressedThroughDisk writes. */
+const TRAILER_BYTES = 32;
+
+/**
+ * The bytes compressedThroughDisk keeps for `stream`: the stream, then its SHA-256. The digest
+ * catches what inflating alone lets through: zeros after the stream (a crash before the data
+ * reached the disk), a changed gzip header, a stream split in two members.
+ */
+export function cacheFileOf(stream: Buffer): Buffer {
+  return Buffer.concat([stream, createHash('sha256').update(stream).digest()]);
+}
+
 /**
  * `data` compressed, from `dir/file` when an earlier process compressed the same bytes the same
  * way (`file` names the content and the compressor, its version and level), else compressed
- * with `compress` and kept there, the `kept` newest files matching `pattern` staying. A cached
- * file is used only when `inflate` gives back `data` exactly; anything else (none yet, cut
- * short, damaged, unreadable) is compressed afresh and replaced. A read-only or full disk only
- * costs the next run its time.
+ * with `compress` and kept there (see cacheFileOf), the `kept` newest files matching `pattern`
+ * staying. A cached file is used only when its stream still has the SHA-256 written after it
+ * and `inflate` gives back `data` exactly; anything else (none yet, cut short, damaged, written
+ * by an older version, unreadable) is compressed afresh and replaced. A read-only or full disk
+ * only costs the next run its time.
  */
 export function compressedThroughDisk(
   cache: { readonly dir: string; readonly file: string; readonly pattern: RegExp; readonly kept: number },
@@ -33,8 +47,9 @@ export function compressedThroughDisk(
 ): Buffer {
   const path = join(cache.dir, cache.file);
   try {
-    const cached = readFileSync(path);
-    if (inflate(cached).equals(data)) return cached;
+    const file = readFileSync(path);
+    const stream = file.subarray(0, file.length - TRAILER_BYTES);
+    if (file.length > TRAILER_BYTES && cacheFileOf(stream).equals(file) && inflate(stream).equals(data)) return Buffer.from(stream);
   } catch {
     // Not cached yet, or not a stream of this compressor: compress below.
   }
@@ -42,7 +57,7 @@ export function compressedThroughDisk(
   try {
     mkdirSync(cache.dir, { recursive: true });
     // Concurrent processes (members' commands, test workers) may write the same file: each renames a whole one into place.
-    writeAtomically(path, compressed);
+    writeAtomically(path, cacheFileOf(compressed));
     keepNewest(cache.dir, cache.pattern, cache.kept);
   } catch {
     // Read-only or full: nothing else changes.

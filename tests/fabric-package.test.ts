@@ -7,6 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Chaincode } from '../lib/config';
 import { exitCodeOf } from '../lib/cli';
 import { OperationalError, UsageError } from '../lib/errors';
+import { cacheFileOf } from '../lib/disk-cache';
 import { buildChaincodePackage, packageIdOf } from '../lib/fabric/package';
 
 const CHAINCODE: Chaincode = {
@@ -83,16 +84,16 @@ describe('chaincode packages', () => {
       return module!.buildChaincodePackage(CHAINCODE, dir, { cacheDir });
     };
 
-    // The same archive gzipped at another level inflates to the same bytes, so it is used as it is:
-    // the package differs, which shows the stream came from the cache.
-    writeFileSync(file, gzipSync(gunzipSync(readFileSync(file)), { level: 1 }));
+    // Another whole stream of the same archive (its SHA-256 after it) is used as it is: the
+    // package differs, which shows the stream came from the cache.
+    writeFileSync(file, cacheFileOf(gzipSync(gunzipSync(readFileSync(file).subarray(0, -32)), { level: 1 })));
     expect((await buildElsewhere()).packageId).not.toBe(first.packageId);
 
     writeFileSync(file, 'not a gzip stream');
     const rebuilt = await buildElsewhere();
     expect(rebuilt.packageId).toBe(first.packageId);
     expect(rebuilt.bytes.equals(first.bytes)).toBe(true);
-    expect(gunzipSync(readFileSync(file)).length).toBeGreaterThan(1024 * 1024);
+    expect(gunzipSync(readFileSync(file).subarray(0, -32)).length).toBeGreaterThan(1024 * 1024);
     expect((await buildElsewhere()).bytes.equals(first.bytes)).toBe(true);
   });
 
@@ -108,7 +109,7 @@ describe('chaincode packages', () => {
     expect(cached).toHaveLength(2);
     expect(cached).toEqual(expect.arrayContaining([expect.stringMatching(/^[0-9a-f]{32}-pako\d+\.\d+\.\d+-6\.package\.gz$/), expect.stringMatching(/^[0-9a-f]{32}-pako\d+\.\d+\.\d+-6\.tar\.gz$/)]));
     const file = join(cacheDir, cached.find((name) => name.endsWith('.package.gz'))!);
-    expect(readFileSync(file).equals(first.bytes)).toBe(true);
+    expect(readFileSync(file).equals(cacheFileOf(first.bytes))).toBe(true);
     const buildElsewhere = () => {
       let module: typeof import('../lib/fabric/package') | undefined;
       jest.isolateModules(() => {
@@ -117,15 +118,27 @@ describe('chaincode packages', () => {
       return module!.buildChaincodePackage(CHAINCODE, dir, { cacheDir });
     };
 
-    // The same package gzipped at another level is used as it is: the package id differs.
-    writeFileSync(file, gzipSync(gunzipSync(first.bytes), { level: 1 }));
+    // Another whole stream of the same package is used as it is: the package id differs.
+    writeFileSync(file, cacheFileOf(gzipSync(gunzipSync(first.bytes), { level: 1 })));
     expect((await buildElsewhere()).packageId).not.toBe(first.packageId);
 
-    // A stream of other bytes is not used: compressed again and replaced.
-    writeFileSync(file, gzipSync(Buffer.concat([gunzipSync(first.bytes), Buffer.alloc(512)])));
-    const rebuilt = await buildElsewhere();
-    expect(rebuilt.packageId).toBe(first.packageId);
-    expect(readFileSync(file).equals(first.bytes)).toBe(true);
+    // Not used, each compressed again and replaced: a stream of other bytes; the package's own
+    // stream with zeros after it (a crash before the data reached the disk), or with another time
+    // in its gzip header, both of which inflate to the package; a file of an older version, without its SHA-256.
+    const mtime = Buffer.from(first.bytes);
+    mtime.writeUInt32LE(1_700_000_000, 4);
+    for (const damaged of [
+      cacheFileOf(gzipSync(Buffer.concat([gunzipSync(first.bytes), Buffer.alloc(512)]))),
+      Buffer.concat([cacheFileOf(first.bytes), Buffer.alloc(4096)]),
+      Buffer.concat([first.bytes, Buffer.alloc(4096)]),
+      mtime,
+      first.bytes,
+    ]) {
+      writeFileSync(file, damaged);
+      const rebuilt = await buildElsewhere();
+      expect(rebuilt.packageId).toBe(first.packageId);
+      expect(readFileSync(file).equals(cacheFileOf(first.bytes))).toBe(true);
+    }
   });
 
   test('is laid out as peer lifecycle chaincode package writes it, read back with the tar CLI: metadata.json and code.tar.gz holding src/, fixed times and owners, no links', async () => {

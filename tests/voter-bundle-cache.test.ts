@@ -11,6 +11,7 @@ import { buildSync } from 'esbuild';
 import { bundleOptions, nodeBundle } from '../stacks/node-bundle';
 import { BUNDLE_CACHE_DIR, VOTER_BUILD_OPTIONS, voterBundle } from '../stacks/voter/bundle';
 import { zip } from '../stacks/voter/zip';
+import { cacheFileOf } from '../lib/disk-cache';
 
 test('the bundle a synth uses, cached or not, is the bytes of a fresh esbuild build, and is cached under a key', () => {
   const used = voterBundle();
@@ -31,27 +32,37 @@ test.each([
   expect(readdirSync(BUNDLE_CACHE_DIR).filter((name) => new RegExp(`^${label}-[0-9a-f]{32}\\.js$`).test(name)).length).toBeGreaterThanOrEqual(1);
 });
 
-test('a large zip entry deflated by an earlier process is taken from disk only when it inflates back to the same bytes; the zip is the same either way', () => {
+test('a large zip entry deflated by an earlier process is taken from disk only when its stream is whole (its SHA-256 after it) and inflates back to the same bytes; the zip is the same either way', () => {
   // Fresh Buffers with the same bytes: the in-process cache (keyed by Buffer) misses every time.
   const content = randomBytes(512 * 1024).toString('base64');
   const entries = () => [{ name: 'index.js', data: Buffer.from(content) }];
   const fresh = zip(entries());
   const cached = readdirSync(join(BUNDLE_CACHE_DIR, 'deflated')).map((name) => join(BUNDLE_CACHE_DIR, 'deflated', name));
-  const file = cached.find((path) => inflateRawSync(readFileSync(path)).equals(Buffer.from(content)));
+  const holds = (path: string) => {
+    try {
+      return inflateRawSync(readFileSync(path).subarray(0, -32)).equals(Buffer.from(content));
+    } catch {
+      return false; // another entry's file, or one an older version wrote without its SHA-256
+    }
+  };
+  const file = cached.find(holds);
   expect(file).toBeDefined();
   expect(zip(entries()).equals(fresh)).toBe(true);
 
   // The file is read: another valid deflate stream of the same bytes ends up in the zip.
   const otherStream = deflateRawSync(Buffer.from(content), { level: 1 });
-  writeFileSync(file!, otherStream);
+  writeFileSync(file!, cacheFileOf(otherStream));
   const fromDisk = zip(entries());
   expect(fromDisk.equals(fresh)).toBe(false);
   expect(fromDisk.includes(otherStream)).toBe(true);
 
   // A damaged file is not used: the entry is deflated again, and the file replaced.
-  writeFileSync(file!, deflateRawSync(Buffer.from(`${content}tampered`)));
+  writeFileSync(file!, cacheFileOf(deflateRawSync(Buffer.from(`${content}tampered`))));
   expect(zip(entries()).equals(fresh)).toBe(true);
-  expect(inflateRawSync(readFileSync(file!)).equals(Buffer.from(content))).toBe(true);
+  expect(inflateRawSync(readFileSync(file!).subarray(0, -32)).equals(Buffer.from(content))).toBe(true);
+  // Nor is one with zeros after it, as a crash before the data reached the disk can leave.
+  writeFileSync(file!, Buffer.concat([cacheFileOf(otherStream), Buffer.alloc(4096)]));
+  expect(zip(entries()).equals(fresh)).toBe(true);
   writeFileSync(file!, Buffer.from('not deflate data'));
   expect(zip(entries()).equals(fresh)).toBe(true);
   unlinkSync(file!);
