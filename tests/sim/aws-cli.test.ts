@@ -5,6 +5,9 @@
  * commands run one after another in one Python process, through the CLI's own driver
  * (tests/sim/helpers/aws-cli-session.ts).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../../sim';
 import { requireTool } from '../helpers/tools';
 import { AwsCliSession, type AwsCliResult } from './helpers/aws-cli-session';
@@ -31,7 +34,8 @@ async function awsJson<T = Record<string, any>>(accountId: string, args: readonl
 
 beforeAll(async () => {
   requireTool('aws');
-  [simulator, cli] = await Promise.all([startSimulator(), AwsCliSession.start()]);
+  // Each is kept as soon as it runs, so that afterAll stops it even when the other fails to start.
+  await Promise.all([startSimulator().then((started) => (simulator = started)), AwsCliSession.start().then((started) => (cli = started))]);
 }, 120_000);
 afterAll(async () => {
   await cli?.stop();
@@ -110,4 +114,17 @@ it('serves a consortium from founding to a tagged peer node to the aws CLI, whic
 
   const missing = await aws(FOUNDER, ['get-network', '--network-id', 'n-AAAAAAAAAAAAAAAAAAAAAAAAAA']);
   expect(missing.stderr).toContain('(ResourceNotFoundException) when calling the GetNetwork operation');
+
+  // A command that dies, as an `aws` process would of a config file it cannot parse, is status 1
+  // with its error, and the next command runs as before.
+  const dir = mkdtempSync(join(tmpdir(), 'aws-config-'));
+  try {
+    writeFileSync(join(dir, 'config'), '[default\n');
+    const dead = await aws(FOUNDER, ['list-networks'], { AWS_CONFIG_FILE: join(dir, 'config') });
+    expect(dead.status).toBe(1);
+    expect(dead.stderr).toContain('ConfigParseError');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  expect((await awsJson(FOUNDER, ['list-networks'])).Networks).toHaveLength(1);
 }, AWS_CLI_FLOW_TIMEOUT_MS);

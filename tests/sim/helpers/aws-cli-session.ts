@@ -43,9 +43,14 @@ export class AwsCliSession {
 
   /** Starts the Python process and waits until awscli is imported. */
   static async start(): Promise<AwsCliSession> {
-    const child = spawn(awsCliPython(), [DRIVER], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // No AWS_* variable of the caller's reaches awscli's import (AWS_DATA_PATH is read there);
+    // each command brings its own environment.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+    const child = spawn(awsCliPython(), [DRIVER], { stdio: ['pipe', 'pipe', 'pipe'], env });
     let errors = '';
     child.stderr.on('data', (chunk) => (errors += chunk));
+    // A write to a process that has ended fails in next() with what it printed, not as an unhandled EPIPE.
+    child.stdin.on('error', () => undefined);
     const session = new AwsCliSession(child, () => errors);
     await session.next();
     return session;
@@ -54,6 +59,7 @@ export class AwsCliSession {
   /** Runs `aws ARGS...` with exactly `env` as its environment. */
   run(args: readonly string[], env: NodeJS.ProcessEnv): Promise<AwsCliResult> {
     const result = this.queue.then(() => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`the aws CLI session has ended (exit ${this.child.exitCode ?? this.child.signalCode}): ${this.errors().trim().split('\n').slice(-5).join('\n')}`);
       this.child.stdin.write(`${JSON.stringify({ args, env })}\n`);
       return this.next() as Promise<AwsCliResult>;
     });
