@@ -45,14 +45,17 @@ export interface AmbClientOptions {
 
 /** @throws UsageError when no `retry` is given and AWS_MAX_ATTEMPTS is invalid. */
 export function createAmbClient(options: AmbClientOptions): ManagedBlockchainClient {
-  const retry = options.retry ?? retryPolicyFromEnvironment();
   return new ManagedBlockchainClient({
     region: options.region,
     credentials: options.credentials,
     endpoint: options.endpoint,
-    maxAttempts: retry.maxAttempts,
-    retryStrategy: new ConfiguredRetryStrategy(retry.maxAttempts, (attempt) => backoffDelay(retry, attempt)),
+    ...retryOptions(options.retry ?? retryPolicyFromEnvironment()),
   });
+}
+
+/** The client options (`maxAttempts`, `retryStrategy`) of any AWS SDK client that retries by `policy`. */
+export function retryOptions(policy: RetryPolicy): { maxAttempts: number; retryStrategy: ConfiguredRetryStrategy } {
+  return { maxAttempts: policy.maxAttempts, retryStrategy: new ConfiguredRetryStrategy(policy.maxAttempts, (attempt) => backoffDelay(policy, attempt)) };
 }
 
 /** Full jitter: uniformly up to base * 2^(attempt-1), capped. */

@@ -27,7 +27,11 @@ const TRAILER_BYTES = 32;
  * reached the disk), a changed gzip header, a stream split in two members.
  */
 export function cacheFileOf(stream: Buffer): Buffer {
-  return Buffer.concat([stream, createHash('sha256').update(stream).digest()]);
+  return Buffer.concat([stream, sha256(stream)]);
+}
+
+function sha256(data: Buffer): Buffer {
+  return createHash('sha256').update(data).digest();
 }
 
 /**
@@ -49,7 +53,7 @@ export function compressedThroughDisk(
   try {
     const file = readFileSync(path);
     const stream = file.subarray(0, file.length - TRAILER_BYTES);
-    if (file.length > TRAILER_BYTES && cacheFileOf(stream).equals(file) && inflate(stream).equals(data)) return Buffer.from(stream);
+    if (file.length > TRAILER_BYTES && sha256(stream).equals(file.subarray(stream.length)) && inflate(stream).equals(data)) return stream;
   } catch {
     // Not cached yet, or not a stream of this compressor: compress below.
   }

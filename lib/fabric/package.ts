@@ -135,13 +135,11 @@ const PACKAGE_LAYER: CachedLayer = { suffix: '.package.gz', pattern: /^[0-9a-f]{
 /**
  * A layer of the package gzipped by pako: `code.tar.gz`, the code archive, and then the package
  * itself, the tar of `code.tar.gz` and `metadata.json`. Compressing is the most expensive part
- * of a build: about 1.4 s for the sample's 26 MB documents archive, and about 1 s more for the
+ * of a build: about 1.4 s for the sample's 26 MB documents archive, and about 0.2 s more for the
  * package around its compressed code, which deflate cannot shrink but still has to search.
  * With a cache folder and a layer of 1 MB or more, the stream an earlier process made of the
- * same bytes with the same pako version and level is used, and a new one is kept there (the
- * newest CACHED_CODE_KEPT of each layer). A cached stream is used only when it inflates back to
- * the very bytes; any other file (damaged, cut short, unreadable) is compressed again and
- * replaced.
+ * same bytes with the same pako version and level is used, after compressedThroughDisk's checks,
+ * and a new one is kept there (the newest CACHED_CODE_KEPT of each layer).
  */
 function compressedLayer(data: Buffer, cacheDir: string | undefined, layer: CachedLayer): Buffer {
   if (!cacheDir || data.length < CACHED_CODE_MIN_BYTES) return gzipped(data);

@@ -7,8 +7,7 @@
  */
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeInstanceInformationCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { backoffDelay, retryPolicyFromEnvironment } from '../amb-client';
+import { retryOptions, retryPolicyFromEnvironment } from '../amb-client';
 import type { Member } from '../config';
 import { OperationalError, UsageError } from '../errors';
 import { deployCommand } from '../members';
@@ -38,8 +37,7 @@ export interface SsmClients {
  * @throws UsageError when AWS_MAX_ATTEMPTS is invalid.
  */
 export function createSsmClients(region: string, env: NodeJS.ProcessEnv = process.env): SsmClients {
-  const policy = retryPolicyFromEnvironment(env);
-  const retry = { maxAttempts: policy.maxAttempts, retryStrategy: new ConfiguredRetryStrategy(policy.maxAttempts, (attempt) => backoffDelay(policy, attempt)) };
+  const retry = retryOptions(retryPolicyFromEnvironment(env));
   return {
     ssm: new SSMClient({ region, ...retry }),
     // Emulators such as moto only route path-style requests.
