@@ -3,7 +3,7 @@
  * is never older than its sources, and an entry point's main block runs only in its own run.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -75,4 +75,47 @@ test('npm\'s prepare step builds every entry point an npm script runs, into one 
   expect(result.stdout).toMatch(/^compiled 1 entry points to dist\/[0-9a-f]{16}\n$/);
   const build = result.stdout.trim().split('/').pop()!;
   expect(readdirSync(join(project, 'dist', build, 'scripts'))).toContain('greet.js');
+});
+
+test('a large package a command imports is evaluated at its first use, not when the command starts', () => {
+  // Evaluating the Fabric protobufs defines the global `proto` (google-protobuf's namespace).
+  write(
+    'scripts/deferred.ts',
+    [
+      "import { msp } from '@hyperledger/fabric-protos';",
+      "import { GetParameterCommand } from '@aws-sdk/client-ssm';",
+      "const before = typeof (globalThis as { proto?: unknown }).proto;",
+      "if (process.argv[2] !== 'use') process.stdout.write(`${before}\\n`);",
+      'else {',
+      "  const identity = new msp.SerializedIdentity();",
+      "  identity.setMspid('BankMSP');",
+      "  const decoded = msp.SerializedIdentity.deserializeBinary(identity.serializeBinary()).getMspid();",
+      "  const command = new GetParameterCommand({ Name: '/amb/bank' });",
+      "  process.stdout.write(`${before} ${typeof (globalThis as { proto?: unknown }).proto} ${decoded} ${command.input.Name}\\n`);",
+      '}',
+      '',
+    ].join('\n'),
+  );
+  expect(run('scripts/deferred.ts')).toMatchObject({ status: 0, stdout: 'undefined\n', stderr: '' });
+  expect(run('scripts/deferred.ts', 'use')).toMatchObject({ status: 0, stdout: 'undefined object BankMSP /amb/bank\n', stderr: '' });
+});
+
+test('non-ASCII characters in kept comments are escaped, so the bundle reads as one-byte text; strings keep theirs', () => {
+  write(
+    'scripts/accents.ts',
+    [
+      'const words = {',
+      '  // it’s the name of a café',
+      "  plain: 'café',",
+      '  raw: String.raw`naïve\\n`,',
+      '};',
+      'process.stdout.write(`${JSON.stringify(words)}\\n`);',
+      '',
+    ].join('\n'),
+  );
+  const result = run('scripts/accents.ts');
+  expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 0, stdout: '{"plain":"café","raw":"naïve\\\\n"}\n' });
+  const build = readdirSync(join(project, 'dist')).find((name) => /^[0-9a-f]{16}$/.test(name) && readdirSync(join(project, 'dist', name, 'scripts')).includes('accents.js'));
+  const compiled = readFileSync(join(project, 'dist', build!, 'scripts', 'accents.js'), 'utf8');
+  expect(compiled).toContain('// it\\u2019s the name of a caf\\u00e9');
 });
