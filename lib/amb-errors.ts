@@ -12,6 +12,18 @@ export interface FailureContext {
   readonly env?: NodeJS.ProcessEnv;
   /** The configured network, to name the file and the founder in messages. */
   readonly network?: { readonly id?: string; readonly file: string; readonly founder: string };
+  /** The service called when it is not AMB (the identities command's Lambda and Secrets Manager calls). */
+  readonly service?: OtherService;
+}
+
+/** An AWS service other than AMB, as failure messages name it. */
+export interface OtherService {
+  /** Its name in messages, e.g. 'Lambda'. */
+  readonly name: string;
+  /** The variable that overrides its endpoint, e.g. 'AWS_ENDPOINT_URL_LAMBDA' (AWS SDKs and Tools Reference Guide, "Service-specific endpoints"). */
+  readonly endpointVariable: string;
+  /** What the credentials need for the call, e.g. 'lambda:InvokeFunction on bank-identities'. */
+  readonly permission: string;
 }
 
 const SAFE = 'the command is safe to re-run';
@@ -28,12 +40,17 @@ export function explainFailure(error: unknown, context: FailureContext = {}): un
   const who = context.member ? `${context.member.name} (account ${context.member.accountId})` : 'the member';
   const attempts = sdk.$metadata?.attempts;
   const tried = attempts ? ` after ${attempts} attempt${attempts === 1 ? '' : 's'}` : '';
+  const service = context.service;
+  const called = service?.name ?? 'AMB';
 
   if (sdk.name === 'CredentialsProviderError' || /could not load credentials/i.test(sdk.message)) {
     return new OperationalError(
       `no AWS credentials found to act as ${who}: provide that account's credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or the member's pipeline role) and re-run`,
       { cause: error },
     );
+  }
+  if (service && (sdk.name === 'AccessDeniedException' || sdk.$metadata?.httpStatusCode === 403)) {
+    return new OperationalError(`${called} refused the call (${sdk.name}: ${sdk.message}): the credentials of ${who} need ${service.permission}; re-run with credentials that have it`, { cause: error });
   }
   if (sdk.name === 'AccessDeniedException' || sdk.$metadata?.httpStatusCode === 403) {
     const status = context.member ? `npm run status -- --member ${context.member.name}` : 'npm run status';
@@ -43,17 +60,21 @@ export function explainFailure(error: unknown, context: FailureContext = {}): un
     );
   }
   if (sdk.name === 'ThrottlingException' || (sdk.$metadata?.httpStatusCode === 429 && !Object.hasOwn(AMB_ERROR_ADVICE, sdk.name))) {
-    return new OperationalError(`AMB kept throttling${tried} (${sdk.message}); wait a minute and re-run (${SAFE})`, { cause: error });
+    return new OperationalError(`${called} kept throttling${tried} (${sdk.message}); wait a minute and re-run (${SAFE})`, { cause: error });
   }
   if ((sdk.$metadata?.httpStatusCode ?? 0) >= 500) {
-    return new OperationalError(`AMB failed${tried} (${sdk.name}: ${sdk.message}); re-run later (${SAFE})`, { cause: error });
+    return new OperationalError(`${called} failed${tried} (${sdk.name}: ${sdk.message}); re-run later (${SAFE})`, { cause: error });
   }
   const code = sdk.code ?? (error.cause as { code?: string } | undefined)?.code;
   if (code !== undefined && NETWORK_ERROR_CODES.includes(code)) {
     const env = context.env ?? process.env;
-    const endpoint = env.AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN ?? env.AWS_ENDPOINT_URL;
-    const where = endpoint ? `${endpoint} (from AWS_ENDPOINT_URL${env.AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN ? '_MANAGEDBLOCKCHAIN' : ''}; is it running?)` : `the AMB endpoint of ${context.region ?? 'the region'}`;
+    const ownVariable = service?.endpointVariable ?? 'AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN';
+    const endpoint = env[ownVariable] ?? env.AWS_ENDPOINT_URL;
+    const where = endpoint ? `${endpoint} (from ${env[ownVariable] ? ownVariable : 'AWS_ENDPOINT_URL'}; is it running?)` : `the ${called} endpoint of ${context.region ?? 'the region'}`;
     return new OperationalError(`cannot reach ${where}: ${code}${tried}; check the network and re-run (${SAFE})`, { cause: error });
+  }
+  if (sdk.$metadata !== undefined && service) {
+    return new OperationalError(`${called}: ${sdk.name}: ${sdk.message} -> re-run once the cause is fixed`, { cause: error });
   }
   if (sdk.$metadata !== undefined) {
     const advice = AMB_ERROR_ADVICE[sdk.name]?.(sdk, context) ?? `npm run status${context.member ? ` -- --member ${context.member.name}` : ''} shows the network's state; re-run once the cause is fixed`;

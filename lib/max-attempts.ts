@@ -4,6 +4,13 @@
  */
 import { UsageError } from './errors';
 
+/**
+ * Attempts per call of the clients that keep the SDK's own retry (the Lambda and Secrets Manager
+ * clients of `identities` and `adopt`): the standard retry mode's default (AWS SDKs and Tools
+ * Reference Guide, "Retry behavior").
+ */
+export const SDK_DEFAULT_MAX_ATTEMPTS = 3;
+
 /** The largest `AWS_MAX_ATTEMPTS` taken: with the 8 s cap, 20 attempts wait at most about 2.5 minutes per call. */
 export const MAX_ATTEMPTS_LIMIT = 20;
 

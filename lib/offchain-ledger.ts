@@ -11,7 +11,7 @@ import type { Chaincode, Channel, Consortium, Member } from './config';
 import { OperationalError, UsageError } from './errors';
 import type { LedgerDirectory } from './fabric/directory';
 import type { StepTransport } from './fabric/transport';
-import { identitySecretName } from './identities/secret-names';
+import { identitySecretName } from './identities/names';
 import { firstHolderOf } from './identities/signers';
 import { s3Failure, verifyDocument, type VerifiedDocument } from './offchain';
 

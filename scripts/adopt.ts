@@ -28,6 +28,7 @@ import { SourceFile } from '../lib/config/source';
 import { CONSORTIUM_SPEC, MEMBER_SPEC, type ObjectSpec, type StringSpec } from '../lib/config/spec';
 import { checkStructure } from '../lib/config/structure';
 import { OperationalError, UsageError } from '../lib/errors';
+import { maxAttemptsFromEnvironment, SDK_DEFAULT_MAX_ATTEMPTS } from '../lib/max-attempts';
 import { isActiveMember } from '../lib/governance/snapshot';
 import { findNetworksByName, listMembers, listNodes, readNetworkRecord } from '../lib/network-reader';
 import { processIo, Reporter, type Io } from '../lib/output';
@@ -226,7 +227,7 @@ async function storeSecret(environment: AdoptEnvironment, out: Reporter, options
   const password = await (environment.readPassword ?? (() => readPasswordFromStdin(`Fabric CA admin password of ${member.adminUsername} (${member.name}; not echoed): `)))();
   const problem = adminPasswordProblem(password);
   if (problem) throw new UsageError(`adopt: ${problem}; nothing was stored`);
-  const secrets = environment.secrets ?? new SecretsManagerClient({ region: options.region });
+  const secrets = environment.secrets ?? new SecretsManagerClient({ region: options.region, maxAttempts: maxAttemptsFromEnvironment(SDK_DEFAULT_MAX_ATTEMPTS, environment.env) });
   try {
     return await out.during('storing the admin password in Secrets Manager', () =>
       storeAdminSecret(secrets, {

@@ -18,13 +18,15 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type Command, runCommand } from '../lib/command';
 import type { Consortium, Member } from '../lib/config';
+import { explainFailure } from '../lib/amb-errors';
 import { OperationalError, UsageError } from '../lib/errors';
+import { maxAttemptsFromEnvironment, SDK_DEFAULT_MAX_ATTEMPTS } from '../lib/max-attempts';
 import { deployCommand } from '../lib/members';
 import { FabricCa } from '../lib/identities/fabric-ca';
+import { identityManagerFunctionName } from '../lib/identities/names';
 import { failuresOf, type IdentityReport } from '../lib/identities/manager';
 import { SecretsManagerIdentityStore } from '../lib/identities/secret-store';
 import type { Reporter } from '../lib/output';
-import { identityManagerFunctionName } from '../stacks/constructs/identity-manager';
 import { identityManagerSettings } from '../stacks/identity-manager/bundle';
 import { IdentityRunError, runIdentityManager, type IdentityManagerResult } from '../stacks/identity-manager/handler';
 
@@ -44,7 +46,7 @@ export const identities: Command<IdentitiesResult> = {
     if (!member.joined) throw new UsageError(`${member.file}: ${member.name} has not joined the network, so it has no CA yet; accept its invitation first`);
     if (member.identities.length === 0) return { member: member.name, dryRun: args.dryRun, identities: [], ranBy: 'nothing to do' };
     const env = process.env;
-    return env.FABRIC_CA_URL ? runDirect(consortium, member, args.dryRun, env, out) : invokeLambda(consortium, member, args.dryRun, out);
+    return env.FABRIC_CA_URL ? runDirect(consortium, member, args.dryRun, env, out) : invokeLambda(consortium, member, args.dryRun, env, out);
   },
 
   render(result, out) {
@@ -77,7 +79,7 @@ async function runDirect(consortium: Consortium, member: Member, dryRun: boolean
   const adminSecret = required(env, 'FABRIC_CA_ADMIN_SECRET', 'the Secrets Manager secret of the CA admin');
   const mspId = env.FABRIC_MSP_ID ?? member.memberId;
   if (!mspId) throw new UsageError(`identities: ${member.name} has no ledger.memberId recorded; run npm run sync, or set FABRIC_MSP_ID`);
-  const secrets = new SecretsManagerClient({ region: consortium.network.region });
+  const secrets = new SecretsManagerClient({ region: consortium.network.region, maxAttempts: maxAttemptsFromEnvironment(SDK_DEFAULT_MAX_ATTEMPTS, env) });
   const settings = identityManagerSettings(consortium, member);
   try {
     const result = await runIdentityManager(
@@ -98,15 +100,21 @@ async function runDirect(consortium: Consortium, member: Member, dryRun: boolean
     return { ...result, ranBy: `direct ${url}` };
   } catch (error) {
     if (error instanceof IdentityRunError) return { ...error.result, ranBy: `direct ${url}` };
-    throw new OperationalError((error as Error).message, { cause: error });
+    const explained = explainFailure(error, {
+      member,
+      region: consortium.network.region,
+      env,
+      service: { name: 'Secrets Manager', endpointVariable: 'AWS_ENDPOINT_URL_SECRETS_MANAGER', permission: `secretsmanager:GetSecretValue on ${adminSecret}, and GetSecretValue and PutSecretValue on the identity secrets under ${settings.secretPrefix}` },
+    });
+    throw explained instanceof OperationalError ? explained : new OperationalError((error as Error).message, { cause: error });
   } finally {
     secrets.destroy();
   }
 }
 
-async function invokeLambda(consortium: Consortium, member: Member, dryRun: boolean, out: Reporter): Promise<IdentitiesResult> {
+async function invokeLambda(consortium: Consortium, member: Member, dryRun: boolean, env: NodeJS.ProcessEnv, out: Reporter): Promise<IdentitiesResult> {
   const functionName = identityManagerFunctionName(consortium, member);
-  const client = new LambdaClient({ region: consortium.network.region });
+  const client = new LambdaClient({ region: consortium.network.region, maxAttempts: maxAttemptsFromEnvironment(SDK_DEFAULT_MAX_ATTEMPTS, env) });
   try {
     const response = await out.during(`running ${functionName}`, () =>
       client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify({ dryRun })) })),
@@ -120,7 +128,12 @@ async function invokeLambda(consortium: Consortium, member: Member, dryRun: bool
     if ((error as Error).name === 'ResourceNotFoundException') {
       throw new OperationalError(`${functionName} does not exist: deploy ${member.name}'s stack (${deployCommand(member.name)}), which creates it for the identities in ${member.file}`);
     }
-    throw error;
+    throw explainFailure(error, {
+      member,
+      region: consortium.network.region,
+      env,
+      service: { name: 'Lambda', endpointVariable: 'AWS_ENDPOINT_URL_LAMBDA', permission: `lambda:InvokeFunction on ${functionName}` },
+    });
   } finally {
     client.destroy();
   }

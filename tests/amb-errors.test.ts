@@ -57,6 +57,35 @@ describe('explainFailure', () => {
   });
 });
 
+describe('explainFailure for a service other than AMB', () => {
+  const LAMBDA: FailureContext = {
+    ...CONTEXT,
+    env: {},
+    service: { name: 'Lambda', endpointVariable: 'AWS_ENDPOINT_URL_LAMBDA', permission: 'lambda:InvokeFunction on bank-identities' },
+  };
+  const sdkError = (name: string, message: string, extra: object) => Object.assign(new Error(message), { name, ...extra });
+
+  it.each([
+    ['AccessDenied', sdkError('AccessDeniedException', 'not authorized', meta(403)), /^Lambda refused the call \(AccessDeniedException: not authorized\): the credentials of bank \(account 444455556666\) need lambda:InvokeFunction on bank-identities; re-run/],
+    ['Throttling', sdkError('TooManyRequestsException', 'Rate exceeded', meta(429)), /^Lambda kept throttling after 3 attempts \(Rate exceeded\); wait a minute and re-run/],
+    ['ServiceException', sdkError('ServiceException', 'internal', meta(500)), /^Lambda failed after 3 attempts \(ServiceException: internal\); re-run later/],
+    ['a refused request', sdkError('InvalidParameterValueException', 'bad payload', meta(400)), /^Lambda: InvalidParameterValueException: bad payload -> re-run once the cause is fixed$/],
+  ])('names Lambda, not AMB, and what the call needs: %s', (_name, error, advice) => {
+    const explained = explainFailure(error, LAMBDA);
+    expect(explained).toBeInstanceOf(OperationalError);
+    expect((explained as Error).message).toMatch(advice);
+    expect((explained as Error).message).not.toMatch(/AMB|managedblockchain/);
+  });
+
+  it("names the service's own endpoint variable when it cannot reach it, then AWS_ENDPOINT_URL, then the region", () => {
+    const refused = () => sdkError('Error', 'connect ECONNREFUSED', { code: 'ECONNREFUSED', $metadata: { attempts: 1 } });
+    const message = (env: NodeJS.ProcessEnv) => (explainFailure(refused(), { ...LAMBDA, env }) as Error).message;
+    expect(message({ AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:9001', AWS_ENDPOINT_URL: 'http://127.0.0.1:9002' })).toMatch(/^cannot reach http:\/\/127\.0\.0\.1:9001 \(from AWS_ENDPOINT_URL_LAMBDA; is it running\?\): ECONNREFUSED after 1 attempt;/);
+    expect(message({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9002' })).toMatch(/^cannot reach http:\/\/127\.0\.0\.1:9002 \(from AWS_ENDPOINT_URL; is it running\?\)/);
+    expect(message({})).toMatch(/^cannot reach the Lambda endpoint of us-east-1: ECONNREFUSED/);
+  });
+});
+
 describe('an unknown network.id, on the simulator', () => {
   let harness: GovernanceSim;
   beforeAll(async () => {

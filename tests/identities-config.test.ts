@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { loadConsortium } from '../lib/config';
 import { ConsortiumFixture, SAMPLE_DIR } from './helpers/consortium-fixture';
+import { RUN_ENTRY } from './helpers/run-entry';
 
 describe('identities in the sample consortium', () => {
   const consortium = loadConsortium(SAMPLE_DIR);
@@ -66,5 +69,44 @@ describe('invalid identities', () => {
     } finally {
       fixture.dispose();
     }
+  });
+});
+
+describe('npm run identities through the member\'s identity manager function', () => {
+  const fixture = new ConsortiumFixture();
+  afterAll(() => fixture.dispose());
+
+  /** The command as an operator runs it, with the Lambda endpoint on a closed port and no other AWS_* from the caller. */
+  async function identitiesRun(maxAttempts: string) {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+    Object.assign(env, {
+      CONSORTIUM_DIR: fixture.dir,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:9',
+      AWS_MAX_ATTEMPTS: maxAttempts,
+    });
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [RUN_ENTRY, 'scripts/identities.ts', '--member', 'ott-vendor-1'], { env });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  test('an unreachable Lambda endpoint is named as Lambda\'s, after the attempts AWS_MAX_ATTEMPTS allows', async () => {
+    const run = await identitiesRun('1');
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n').pop()).toBe(
+      'cannot reach http://127.0.0.1:9 (from AWS_ENDPOINT_URL_LAMBDA; is it running?): ECONNREFUSED after 1 attempt; check the network and re-run (the command is safe to re-run)',
+    );
+  });
+
+  test('exits 2 before running the manager when AWS_MAX_ATTEMPTS is out of bounds', async () => {
+    const run = await identitiesRun('21');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('AWS_MAX_ATTEMPTS is "21": it must be a whole number of attempts per call, from 1 (no retry) to 20');
+    expect(run.stderr).not.toContain('running drm-royalties-ott-vendor-1-identities');
   });
 });

@@ -3,7 +3,7 @@
  * is never older than its sources, and an entry point's main block runs only in its own run.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -115,7 +115,10 @@ test('non-ASCII characters in kept comments are escaped, so the bundle reads as 
   );
   const result = run('scripts/accents.ts');
   expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 0, stdout: '{"plain":"café","raw":"naïve\\\\n"}\n' });
-  const build = readdirSync(join(project, 'dist')).find((name) => /^[0-9a-f]{16}$/.test(name) && readdirSync(join(project, 'dist', name, 'scripts')).includes('accents.js'));
-  const compiled = readFileSync(join(project, 'dist', build!, 'scripts', 'accents.js'), 'utf8');
+  // Earlier tests leave other builds, some without scripts/ (a build that failed).
+  const compiledFile = readdirSync(join(project, 'dist'))
+    .map((name) => join(project, 'dist', name, 'scripts', 'accents.js'))
+    .find((path) => existsSync(path));
+  const compiled = readFileSync(compiledFile!, 'utf8');
   expect(compiled).toContain('// it\\u2019s the name of a caf\\u00e9');
 });

@@ -6,10 +6,21 @@
  * verification off here. Keys live in memory only.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import FabricCAServices from 'fabric-ca-client';
-import { User, Utils, type ICryptoKey, type ICryptoSuite } from 'fabric-common';
+import type FabricCAServices from 'fabric-ca-client';
+import type { ICryptoKey, ICryptoSuite, User } from 'fabric-common';
 import type { IdentityAttribute } from '../config';
 import type { Registration, RegisteredIdentity } from './plan';
+
+/**
+ * fabric-ca-client and fabric-common, loaded by the first `FabricCa.connect` rather than with
+ * the module: with the Fabric protobufs fabric-common compiles as it loads they take about
+ * 0.25 s at start, which `identities --help`, a usage error or a command that stops before the
+ * CA does not need.
+ */
+function fabricSdk(): { FabricCAServices: typeof FabricCAServices; User: typeof User; Utils: typeof import('fabric-common').Utils } {
+  const { User, Utils } = require('fabric-common') as typeof import('fabric-common');
+  return { FabricCAServices: require('fabric-ca-client') as typeof FabricCAServices, User, Utils };
+}
 
 /** A private key and the certificate issued for it, both PEM. */
 export interface Enrollment {
@@ -56,6 +67,7 @@ export class FabricCa {
       throw new FabricCaError(`the TLS chain for ${connection.url} holds no PEM certificate`, 'tls');
     }
     // The default CA of the server: AMB's CA has no name to pass.
+    const { FabricCAServices, User } = fabricSdk();
     const services = new FabricCAServices(connection.url, { trustedRoots: [connection.tlsChain], verify: true }, '', nativeKeySuite());
     const enrollment = await call(connection, `enroll the CA admin ${connection.adminUsername}`, () =>
       services.enroll({ enrollmentID: connection.adminUsername, enrollmentSecret: connection.adminPassword }),
@@ -116,7 +128,7 @@ export class FabricCa {
 
   /** Re-enrolls with the current certificate and key: a new key, a certificate with the identity's current ecert attributes. */
   async reenroll(name: string, current: Enrollment): Promise<Enrollment> {
-    const user = User.createUser(name, '', this.connection.mspId, current.certificate, current.privateKey);
+    const user = fabricSdk().User.createUser(name, '', this.connection.mspId, current.certificate, current.privateKey);
     // No attribute requests: the CA then includes every attribute registered with ecert=true.
     const response = await call(this.connection, `re-enroll ${name}`, () => this.services.reenroll(user, undefined as never));
     return { certificate: response.certificate, privateKey: response.key!.toBytes() };
@@ -138,7 +150,7 @@ export class FabricCa {
  * on a busy machine. CSRs and request signatures are still the SDK's.
  */
 function nativeKeySuite(): ICryptoSuite {
-  const suite = Utils.newCryptoSuite({ software: true, keysize: 256, hash: 'SHA2' });
+  const suite = fabricSdk().Utils.newCryptoSuite({ software: true, keysize: 256, hash: 'SHA2' });
   const newKey = (): ICryptoKey => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     return suite.createKeyFromRaw(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());

@@ -19,7 +19,7 @@ export interface IdentitySecretValue extends Enrollment {
   readonly mspId: string;
 }
 
-export { identitySecretName, identitySecretPrefix } from './secret-names';
+export { identitySecretName, identitySecretPrefix } from './names';
 
 export interface IdentitySecretStore {
   /** The stored enrollment; undefined while the secret has no value yet. */

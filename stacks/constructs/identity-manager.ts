@@ -14,15 +14,11 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { AMB_ARNS, partitionOf, tlsChainObject } from '../../lib/amb';
 import type { Consortium, Member } from '../../lib/config';
-import { identitySecretName } from '../../lib/identities/secret-names';
+import { identityManagerFunctionName, identitySecretName } from '../../lib/identities/names';
 import { identityManagerPackage, identityManagerSettings } from '../identity-manager/bundle';
 import { VOTER_RUNTIME } from './proposal-voter';
 import { fileAsset } from '../file-asset';
 
-/** Name of a member's identity manager function: `<network>-<member>-identities`, at most 64 characters. */
-export function identityManagerFunctionName(consortium: Consortium, member: Member): string {
-  return `${consortium.network.name}-${member.name}-identities`.slice(0, 64);
-}
 
 export interface IdentityManagerProps {
   readonly consortium: Consortium;

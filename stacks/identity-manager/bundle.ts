@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Consortium, Member } from '../../lib/config/types';
-import { identitySecretPrefix } from '../../lib/identities/secret-names';
+import { identitySecretPrefix } from '../../lib/identities/names';
 import { contentAddressedFile, nodeBundle } from '../node-bundle';
 import { zip, type ZipEntry } from '../voter/zip';
 import type { IdentityManagerSettings } from './handler';
