@@ -21,9 +21,8 @@
  * other on its first run.
  */
 'use strict';
-const { isAscii } = require('node:buffer');
 const { createHash } = require('node:crypto');
-const { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
@@ -111,6 +110,15 @@ const entryGuardPlugin = {
   },
 };
 
+/** The child's program: the export names of each package named in its argument, as JSON on stdout. */
+const EXPORTS_PROBE = `const out = {};
+for (const name of JSON.parse(process.argv[1])) {
+  const exported = require(name);
+  if (exported === null || typeof exported !== 'object') throw new Error(name + ' does not export an object');
+  out[name] = { names: Object.getOwnPropertyNames(exported).filter((key) => key !== '__esModule'), esModule: exported.__esModule === true };
+}
+process.stdout.write(JSON.stringify(out));`;
+
 /**
  * The own property names of each DEFERRED package's exports (without __esModule) and whether it
  * is marked __esModule, read in a child process so that the packages are not evaluated in this
@@ -121,19 +129,27 @@ const entryGuardPlugin = {
  *   package cannot be loaded or its exports are not an object
  */
 function deferredExports() {
-  const fingerprint = createHash('sha256').update(JSON.stringify(DEFERRED));
+  const fingerprint = createHash('sha256').update(`${JSON.stringify(DEFERRED)}\n${EXPORTS_PROBE}\n`);
   for (const path of INPUTS.slice(1)) {
     const stat = statSync(join(ROOT, path), { throwIfNoEntry: false });
     if (stat) fingerprint.update(`${path}\t${stat.size}\t${stat.mtimeMs}\n`);
   }
-  const remembered = join(DIST, `deferred-exports-${fingerprint.digest('hex').slice(0, 16)}.json`);
+  const name = `deferred-exports-${fingerprint.digest('hex').slice(0, 16)}.json`;
+  const remembered = join(DIST, name);
   try {
     return Promise.resolve(JSON.parse(readFileSync(remembered, 'utf8')));
   } catch {
     return probeDeferredExports().then((found) => {
-      for (const stale of readdirSync(DIST).filter((name) => name.startsWith('deferred-exports-'))) rmSync(join(DIST, stale), { force: true });
-      writeFileSync(`${remembered}.${process.pid}.tmp`, JSON.stringify(found));
-      renameSync(`${remembered}.${process.pid}.tmp`, remembered);
+      // Kept for the next build if it can be: a failure here costs that build a probe, no more.
+      const scratch = `${remembered}.${process.pid}.tmp`;
+      try {
+        mkdirSync(DIST, { recursive: true });
+        writeFileSync(scratch, JSON.stringify(found));
+        renameSync(scratch, remembered);
+        for (const stale of readdirSync(DIST).filter((entry) => /^deferred-exports-[0-9a-f]{16}\.json$/.test(entry) && entry !== name)) rmSync(join(DIST, stale), { force: true });
+      } catch {
+        rmSync(scratch, { force: true });
+      }
       return found;
     });
   }
@@ -141,17 +157,14 @@ function deferredExports() {
 
 /** deferredExports without the file that keeps its answer for the installed packages. */
 function probeDeferredExports() {
-  const probe = `const out = {};
-for (const name of JSON.parse(process.argv[1])) {
-  const exported = require(name);
-  if (exported === null || typeof exported !== 'object') throw new Error(name + ' does not export an object');
-  out[name] = { names: Object.getOwnPropertyNames(exported).filter((key) => key !== '__esModule'), esModule: exported.__esModule === true };
-}
-process.stdout.write(JSON.stringify(out));`;
   return new Promise((resolvePromise, reject) => {
-    require('node:child_process').execFile(process.execPath, ['-e', probe, JSON.stringify(DEFERRED)], { cwd: ROOT, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`bin/build.js: cannot read the exports of ${DEFERRED.join(', ')} (is npm ci done?): ${stderr.trim() || error.message}`));
-      else resolvePromise(JSON.parse(stdout));
+    require('node:child_process').execFile(process.execPath, ['-e', EXPORTS_PROBE, JSON.stringify(DEFERRED)], { cwd: ROOT, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      try {
+        if (error) throw new Error(stderr.trim() || error.message);
+        resolvePromise(JSON.parse(stdout));
+      } catch (failure) {
+        reject(new Error(`bin/build.js: cannot read the exports of ${DEFERRED.join(', ')} (is npm ci done?): ${failure.message}`));
+      }
     });
   });
 }
@@ -187,66 +200,37 @@ ${esModule ? "Object.defineProperty(exports, '__esModule', { value: true });\n" 
 }
 
 /**
- * The bundle at `outfile` with every non-ASCII character on a line comment's line written as a
- * \u escape. esbuild escapes them in strings and identifiers but keeps some packages' comments
- * as they are (one `’` in fabric-protos' gRPC service comments), and one such character makes
- * Node.js read the whole 5 MB bundle as a two-byte string: twice the memory and about 17 ms more
- * at every start. Only lines whose first non-blank characters are `//` change; esbuild prints
- * each comment it keeps on a line of its own. Most bundles need no change, so the check reads
- * the file in 1 MB pieces into one buffer (reading all 75 MB at once cost about 1 s of CPU, most
- * of it the kernel handing out fresh pages), and a file that needs one is rewritten from byte
- * slices, decoding only the lines it changes.
+ * Package files with non-ASCII characters in comments that esbuild keeps in a bundle: one `’`
+ * in fabric-protos' generated gRPC service files. esbuild escapes such characters in strings
+ * and identifiers but not in the comments it keeps (nor in regular expressions or raw template
+ * text), and one such character makes Node.js read the whole 5 MB bundle as a two-byte string:
+ * twice the memory and about 17 ms more at every start. tests/launcher.test.ts fails when an
+ * npm script's bundle other than identities' (a regular expression of jsrsasign) is not ASCII,
+ * so a package update that brings another such file shows there.
  */
-function escapeCommentsToAscii(outfile) {
-  if (isAsciiFile(outfile)) return;
-  const bytes = readFileSync(outfile);
-  const pieces = [];
-  let copied = 0;
-  for (let at = nextNonAscii(bytes, 0); at !== -1; at = nextNonAscii(bytes, at)) {
-    const start = at === 0 ? 0 : bytes.lastIndexOf(0x0a, at) + 1;
-    const newline = bytes.indexOf(0x0a, at);
-    const end = newline === -1 ? bytes.length : newline;
-    const line = bytes.toString('utf8', start, end);
-    if (/^[ \t]*\/\//.test(line)) {
-      pieces.push(bytes.subarray(copied, start), Buffer.from(line.replace(/[^\x00-\x7f]/gu, escapeChar)));
-      copied = end;
-    }
-    at = end;
-  }
-  pieces.push(bytes.subarray(copied));
-  writeFileSync(outfile, Buffer.concat(pieces));
-}
+const ESCAPED_COMMENT_FILES = /[\\/]node_modules[\\/]@hyperledger[\\/]fabric-protos[\\/].*_grpc_pb\.js$/;
 
-/** The index of the first byte at or after `from` that is not ASCII, or -1. */
-function nextNonAscii(bytes, from) {
-  const step = 1 << 16;
-  for (let start = from; start < bytes.length; start += step) {
-    const piece = bytes.subarray(start, Math.min(start + step, bytes.length));
-    if (isAscii(piece)) continue;
-    for (let index = 0; index < piece.length; index++) if (piece[index] >= 0x80) return start + index;
-  }
-  return -1;
-}
+/**
+ * Writes the non-ASCII characters of ESCAPED_COMMENT_FILES' line comments as \u escapes as
+ * esbuild loads them. Only a file without template literals and without a backslash at the end
+ * of a line is changed, so a line whose first non-blank characters are `//` is a comment there
+ * (or inside a block comment), never program text.
+ */
+const asciiCommentsPlugin = {
+  name: 'ascii-comments',
+  setup(build) {
+    build.onLoad({ filter: ESCAPED_COMMENT_FILES }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!/[^\x00-\x7f]/.test(source) || source.includes('`') || /\\\r?\n/.test(source)) return undefined;
+      const contents = source.replace(/^[ \t]*\/\/.*$/gm, (line) => line.replace(/[^\x00-\x7f]/gu, escapeChar));
+      return { contents, loader: 'js' };
+    });
+  },
+};
 
 /** `\uXXXX` (a surrogate pair for characters beyond the BMP) for one character. */
 function escapeChar(char) {
   return Array.from({ length: char.length }, (_, index) => `\\u${char.charCodeAt(index).toString(16).padStart(4, '0')}`).join('');
-}
-
-let chunk;
-/** Whether every byte of the file at `path` is ASCII, read in 1 MB pieces into one reused buffer. */
-function isAsciiFile(path) {
-  chunk ??= Buffer.allocUnsafe(1 << 20);
-  const fd = openSync(path, 'r');
-  try {
-    for (;;) {
-      const length = readSync(fd, chunk, 0, chunk.length, null);
-      if (length === 0) return true;
-      if (!isAscii(chunk.subarray(0, length))) return false;
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Bundles each of `sources` (paths from the project root) to `<outdir>/<source with .js>`, in one esbuild run. */
@@ -263,9 +247,8 @@ async function bundle(sources, outdir) {
     target: 'node20',
     sourcemap: false,
     logLevel: 'error',
-    plugins: [entryGuardPlugin, deferredPackagesPlugin()],
+    plugins: [entryGuardPlugin, deferredPackagesPlugin(), asciiCommentsPlugin],
   });
-  for (const source of sources) escapeCommentsToAscii(join(outdir, compiledPath(source)));
 }
 
 function pruneOldBuilds(current) {

@@ -228,16 +228,24 @@ async function storeSecret(environment: AdoptEnvironment, out: Reporter, options
   const problem = adminPasswordProblem(password);
   if (problem) throw new UsageError(`adopt: ${problem}; nothing was stored`);
   const secrets = environment.secrets ?? new SecretsManagerClient({ region: options.region, maxAttempts: maxAttemptsFromEnvironment(SDK_DEFAULT_MAX_ATTEMPTS, environment.env) });
+  const name = adminSecretName(options.networkName, member.name);
   try {
     return await out.during('storing the admin password in Secrets Manager', () =>
       storeAdminSecret(secrets, {
-        name: adminSecretName(options.networkName, member.name),
+        name,
         username: member.adminUsername,
         password,
         memberId: member.id,
         description: `Fabric CA admin of AMB member ${member.name} (${member.id}), stored by npm run adopt`,
       }),
     );
+  } catch (error) {
+    throw explainFailure(error, {
+      member: { name: member.name, accountId: member.accountId },
+      region: options.region,
+      env: environment.env,
+      service: { name: 'Secrets Manager', endpointVariable: 'AWS_ENDPOINT_URL_SECRETS_MANAGER', permission: `secretsmanager:CreateSecret and secretsmanager:DescribeSecret on ${name}` },
+    });
   } finally {
     if (!environment.secrets) secrets.destroy();
   }

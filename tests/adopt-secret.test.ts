@@ -46,7 +46,7 @@ afterAll(async () => {
   disposeWorkspace(workspace);
 });
 
-function adoptChild(stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function adoptChild(stdin: string, secretsEndpoint = moto.endpoint, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // As npm runs it: the compiled entry point (jest's global setup compiled it), not tsx.
   const child = spawn(process.execPath, [RUN_ENTRY, 'scripts/adopt.ts', '--member', 'filmmaker', '--store-admin-password', '--json'], {
     cwd: ROOT,
@@ -55,13 +55,14 @@ function adoptChild(stdin: string): Promise<{ code: number | null; stdout: strin
       HOME: process.env.HOME,
       CONSORTIUM_DIR: workspace,
       AWS_ENDPOINT_URL_MANAGEDBLOCKCHAIN: sim.endpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsEndpoint,
       AWS_ACCESS_KEY_ID: '111122223333',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_CONFIG_FILE: '/nonexistent/aws-config',
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...extraEnv,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -111,3 +112,12 @@ test('a secret of that name that exists is recorded and left unchanged', async (
   }
 });
 
+
+test('a Secrets Manager it cannot reach is named as such, with the variable that points there, not AMB', async () => {
+  const run = await adoptChild(`${PASSWORD}\n`, 'http://127.0.0.1:9', { AWS_MAX_ATTEMPTS: '1' });
+  expect(run.code).toBe(1);
+  expect(run.stderr.trim().split('\n').pop()).toBe(
+    'cannot reach http://127.0.0.1:9 (from AWS_ENDPOINT_URL_SECRETS_MANAGER; is it running?): ECONNREFUSED after 1 attempt; check the network and re-run (the command is safe to re-run)',
+  );
+  expect(`${run.stdout}${run.stderr}`).not.toContain(PASSWORD);
+}, 120_000);
