@@ -30,6 +30,22 @@ export function cacheFileOf(stream: Buffer): Buffer {
   return Buffer.concat([stream, sha256(stream)]);
 }
 
+/**
+ * The data of a file written as cacheFileOf(data), or undefined when the file is missing,
+ * unreadable, or its data no longer matches the SHA-256 after it (cut short, appended to,
+ * damaged, or written by an older version without one).
+ */
+export function verifiedCacheFile(path: string): Buffer | undefined {
+  let file: Buffer;
+  try {
+    file = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  const data = file.subarray(0, file.length - TRAILER_BYTES);
+  return file.length > TRAILER_BYTES && sha256(data).equals(file.subarray(data.length)) ? data : undefined;
+}
+
 function sha256(data: Buffer): Buffer {
   return createHash('sha256').update(data).digest();
 }

@@ -9,12 +9,12 @@
  * bundle is byte-for-byte what a fresh build gives.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
 import { writeAtomically } from '../lib/config/record';
-import { keepNewest } from '../lib/disk-cache';
+import { cacheFileOf, keepNewest, verifiedCacheFile } from '../lib/disk-cache';
 import { PROJECT_ROOT } from '../lib/project-root';
 
 /** The esbuild options of `entryPoint` (a path from the project root): the same options build it afresh and key the cache. */
@@ -35,7 +35,8 @@ export function bundleOptions(entryPoint: string): BuildOptions {
 }
 
 /**
- * Built bundles, `<label>-<key>.js`, and `<label>.inputs.json`, the files the last build of
+ * Built bundles, `<label>-<key>.bundle` (the JavaScript, then its SHA-256, checked on every
+ * read), and `<label>.inputs.json`, the files the last build of
  * that label read. The key hashes esbuild's version, the build options, tsconfig.json, the
  * content of every project source the bundle includes and the name and version of every
  * package it draws from, so a bundle is reused only when building again would give the same
@@ -61,6 +62,11 @@ export function nodeBundle(entryPoint: string, label: string): Buffer {
   return bundle;
 }
 
+/** A cached bundle: its bytes, then their SHA-256 (cacheFileOf), so a damaged file is built again rather than used. */
+function bundleFile(label: string, key: string): string {
+  return join(BUNDLE_CACHE_DIR, `${label}-${key}.bundle`);
+}
+
 function inputsFile(label: string): string {
   return join(BUNDLE_CACHE_DIR, `${label}.inputs.json`);
 }
@@ -69,7 +75,7 @@ function inputsFile(label: string): string {
 function cachedBundle(label: string, options: BuildOptions): Buffer | undefined {
   try {
     const inputs: string[] = JSON.parse(readFileSync(inputsFile(label), 'utf8'));
-    return readFileSync(join(BUNDLE_CACHE_DIR, `${label}-${bundleKey(options, inputs)}.js`));
+    return verifiedCacheFile(bundleFile(label, bundleKey(options, inputs)));
   } catch {
     // No cache yet, another version's, or an input (a package) that is gone: build.
     return undefined;
@@ -85,9 +91,11 @@ function buildAndCache(label: string, options: BuildOptions): Buffer {
   const bundle = Buffer.from(output.contents);
   const inputs = Object.keys((result.metafile as Metafile).inputs).sort();
   mkdirSync(BUNDLE_CACHE_DIR, { recursive: true });
-  writeAtomically(join(BUNDLE_CACHE_DIR, `${label}-${bundleKey(options, inputs, version)}.js`), bundle);
+  writeAtomically(bundleFile(label, bundleKey(options, inputs, version)), cacheFileOf(bundle));
   writeAtomically(inputsFile(label), Buffer.from(JSON.stringify(inputs)));
-  keepNewest(BUNDLE_CACHE_DIR, new RegExp(`^${label}-[0-9a-f]{32}\\.js$`), CACHED_BUNDLES_KEPT);
+  keepNewest(BUNDLE_CACHE_DIR, new RegExp(`^${label}-[0-9a-f]{32}\\.bundle$`), CACHED_BUNDLES_KEPT);
+  // Bundles cached as `.js` without their SHA-256, by an older version: never read again.
+  keepNewest(BUNDLE_CACHE_DIR, new RegExp(`^${label}-[0-9a-f]{32}\\.js$`), 0);
   return bundle;
 }
 
@@ -118,16 +126,36 @@ function installedEsbuildVersion(): string {
   return JSON.parse(readFileSync(join(dirname(require.resolve('esbuild')), '..', 'package.json'), 'utf8')).version;
 }
 
+/** This process's folder of asset files (see contentAddressedFile), made on first use. */
+let assetDir: string | undefined;
+/** Asset files this process wrote, by file name. */
+const assetFiles = new Map<string, string>();
+
 /**
- * Writes `bytes` once to `<tmpdir>/<folder>/<prefix>-<first 32 hex of its SHA-256><extension>`
- * and returns that path: an asset file named by its content, shared by every stack of a synth.
+ * Writes `bytes` to `<private folder>/<prefix>-<first 32 hex of its SHA-256><extension>` once
+ * per process and returns that path: an asset file named by its content, shared by every stack
+ * of a synth. cdktf copies it into `cdktf.out` and hashes its content, so the folder's name
+ * changes nothing in the output.
+ *
+ * The folder is this process's own (mkdtemp under the system's temporary directory: a random
+ * name, mode 0700) and is removed when the process exits. A file is never taken from a folder
+ * another process or user could have written, so what lands in a stack is always the bytes
+ * built here.
  */
-export function contentAddressedFile(folder: string, prefix: string, extension: string, bytes: Buffer): string {
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 32);
-  const path = join(tmpdir(), folder, `${prefix}-${hash}${extension}`);
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, bytes);
+export function contentAddressedFile(prefix: string, extension: string, bytes: Buffer): string {
+  const name = `${prefix}-${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}${extension}`;
+  let path = assetFiles.get(name);
+  if (path === undefined) {
+    assetDir ??= privateAssetDir();
+    path = join(assetDir, name);
+    writeFileSync(path, bytes, { flag: 'wx', mode: 0o600 });
+    assetFiles.set(name, path);
   }
   return path;
+}
+
+function privateAssetDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'amb-assets-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }

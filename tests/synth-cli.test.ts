@@ -1,8 +1,9 @@
 /** `npm run synth` and `npx cdktf synth` as a user runs them. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ConsortiumFixture } from './helpers/consortium-fixture';
 import { RUN_ENTRY } from './helpers/run-entry';
 
@@ -14,6 +15,14 @@ function synth(env: NodeJS.ProcessEnv) {
     env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env },
     encoding: 'utf8',
   });
+}
+
+/** [path under `outdir`, SHA-256] of every asset file cdktf copied into the stacks, sorted by path. */
+function assetFiles(outdir: string): [string, string][] {
+  return (readdirSync(join(outdir, 'stacks'), { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((path) => path.split('/').includes('assets') && statSync(join(outdir, 'stacks', path)).isFile())
+    .sort()
+    .map((path) => [path, createHash('sha256').update(readFileSync(join(outdir, 'stacks', path))).digest('hex')]);
 }
 
 function stacksIn(outdir: string): Record<string, string> {
@@ -36,6 +45,31 @@ test('writes cdktf.out/stacks/<member>/cdk.tf.json for every member, removes sta
     expect(result.stdout).toBe('');
   } finally {
     rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
+test("asset files come from the synth's own folder, never from one another user could write, and the folder is gone at exit", () => {
+  const temporary = mkdtempSync(join(tmpdir(), 'synth-tmp-'));
+  const first = mkdtempSync(join(tmpdir(), 'synth-'));
+  const second = mkdtempSync(join(tmpdir(), 'synth-'));
+  try {
+    expect(synth({ CDKTF_OUTDIR: first, TMPDIR: temporary }).status).toBe(0);
+    expect(readdirSync(temporary)).toEqual([]);
+    // Every asset file of the first synth, and the same names planted where a shared folder of
+    // the temporary directory would hold them (the names are predictable: they hash the bytes).
+    const assets = assetFiles(first);
+    const names = [...new Set(assets.map(([path]) => basename(path)))];
+    expect(names.map((name) => name.replace(/-[0-9a-f]{32}\./, '-<hash>.'))).toEqual(expect.arrayContaining(['archive-<hash>.js', 'voter-<hash>.zip']));
+    for (const folder of ['amb-voter-packages', 'amb-archive-bundles', 'amb-identity-manager-packages', '.']) {
+      mkdirSync(join(temporary, folder), { recursive: true });
+      for (const name of names) writeFileSync(join(temporary, folder, name), 'NOT THE BUILT FILE');
+    }
+    expect(synth({ CDKTF_OUTDIR: second, TMPDIR: temporary }).status).toBe(0);
+    expect(assetFiles(second)).toEqual(assets);
+    expect(stacksIn(second)).toEqual(stacksIn(first));
+    expect(readdirSync(temporary).filter((name) => name.startsWith('amb-assets-'))).toEqual([]);
+  } finally {
+    for (const dir of [temporary, first, second]) rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -11,7 +11,7 @@ import { buildSync } from 'esbuild';
 import { bundleOptions, nodeBundle } from '../stacks/node-bundle';
 import { BUNDLE_CACHE_DIR, VOTER_BUILD_OPTIONS, voterBundle } from '../stacks/voter/bundle';
 import { zip } from '../stacks/voter/zip';
-import { cacheFileOf } from '../lib/disk-cache';
+import { cacheFileOf, verifiedCacheFile } from '../lib/disk-cache';
 
 test('the bundle a synth uses, cached or not, is the bytes of a fresh esbuild build, and is cached under a key', () => {
   const used = voterBundle();
@@ -19,7 +19,7 @@ test('the bundle a synth uses, cached or not, is the bytes of a fresh esbuild bu
   expect(fresh).toBeDefined();
   expect(Buffer.compare(used, Buffer.from(fresh!))).toBe(0);
   expect(existsSync(`${BUNDLE_CACHE_DIR}/voter.inputs.json`)).toBe(true);
-  expect(readdirSync(BUNDLE_CACHE_DIR).filter((name) => /^voter-[0-9a-f]{32}\.js$/.test(name)).length).toBeGreaterThanOrEqual(1);
+  expect(readdirSync(BUNDLE_CACHE_DIR).filter((name) => /^voter-[0-9a-f]{32}\.bundle$/.test(name)).length).toBeGreaterThanOrEqual(1);
 });
 
 test.each([
@@ -29,7 +29,31 @@ test.each([
   const used = nodeBundle(entryPoint, label);
   const fresh = buildSync(bundleOptions(entryPoint)).outputFiles?.[0].contents;
   expect(Buffer.compare(used, Buffer.from(fresh!))).toBe(0);
-  expect(readdirSync(BUNDLE_CACHE_DIR).filter((name) => new RegExp(`^${label}-[0-9a-f]{32}\\.js$`).test(name)).length).toBeGreaterThanOrEqual(1);
+  expect(readdirSync(BUNDLE_CACHE_DIR).filter((name) => new RegExp(`^${label}-[0-9a-f]{32}\\.bundle$`).test(name)).length).toBeGreaterThanOrEqual(1);
+});
+
+test('a cached bundle cut short, appended to or changed is built again rather than used, and replaced', () => {
+  const entryPoint = 'stacks/voter/index.ts';
+  const fresh = Buffer.from(buildSync(bundleOptions(entryPoint)).outputFiles![0].contents);
+  nodeBundle(entryPoint, 'voter');
+  const file = readdirSync(BUNDLE_CACHE_DIR)
+    .filter((name) => /^voter-[0-9a-f]{32}\.bundle$/.test(name))
+    .map((name) => join(BUNDLE_CACHE_DIR, name))
+    .find((path) => verifiedCacheFile(path)?.equals(fresh));
+  expect(file).toBeDefined();
+  const whole = readFileSync(file!);
+  // Cut short, appended to, one byte changed, and the bundle alone (as an older version cached it).
+  const damages = [whole.subarray(0, 100), Buffer.concat([whole, Buffer.from('garbage')]), Buffer.concat([Buffer.from('x'), whole.subarray(1)]), fresh];
+  for (const damaged of damages) {
+    writeFileSync(file!, damaged);
+    // A fresh copy of the module: nodeBundle keeps each bundle for the rest of its process.
+    let used: Buffer | undefined;
+    jest.isolateModules(() => {
+      used = (require('../stacks/node-bundle') as typeof import('../stacks/node-bundle')).nodeBundle(entryPoint, 'voter');
+    });
+    expect(used!.equals(fresh)).toBe(true);
+    expect(readFileSync(file!).equals(whole)).toBe(true);
+  }
 });
 
 test('a large zip entry deflated by an earlier process is taken from disk only when its stream is whole (its SHA-256 after it) and inflates back to the same bytes; the zip is the same either way', () => {

@@ -13,7 +13,7 @@ export function archiveBundle(): { path: string; sha256: string } {
   if (built === undefined) {
     const bytes = nodeBundle('scripts/archive.ts', 'archive');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    built = { path: contentAddressedFile('amb-archive-bundles', 'archive', '.js', bytes), sha256 };
+    built = { path: contentAddressedFile('archive', '.js', bytes), sha256 };
   }
   return built;
 }

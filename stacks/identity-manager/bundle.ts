@@ -52,5 +52,5 @@ export function identityManagerSettings(consortium: Consortium, member: Member):
 /** The member's deployment package as a zip file named by the hash of its content. */
 export function identityManagerPackage(settings: IdentityManagerSettings): string {
   const archive = zip([...sharedEntries(), { name: SETTINGS_FILE, data: Buffer.from(`${JSON.stringify(settings, null, 2)}\n`) }]);
-  return contentAddressedFile('amb-identity-manager-packages', 'identities', '.zip', archive);
+  return contentAddressedFile('identities', '.zip', archive);
 }

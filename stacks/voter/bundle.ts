@@ -46,5 +46,5 @@ export function voterPackage(settings: VoterSettings): string {
     { name: 'index.js', data: voterBundle() },
     { name: SETTINGS_FILE, data: settingsText },
   ]);
-  return contentAddressedFile('amb-voter-packages', 'voter', '.zip', archive);
+  return contentAddressedFile('voter', '.zip', archive);
 }
