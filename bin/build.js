@@ -5,7 +5,7 @@
  * reading hundreds of module files. No type check (`npm run typecheck` does that).
  *
  * The fingerprint hashes the path, size and modification time of every file under those
- * directories (a bundle may inline JSON or text they hold), tsconfig.json,
+ * directories and tests/helpers/ (a bundle may inline JSON or text they hold), tsconfig.json,
  * the installed packages (package-lock.json and node_modules/.package-lock.json), this file and
  * esbuild's version: any edit, added or deleted file, or `npm install` gives a new directory,
  * so compiled code is never older than what it was built from.
@@ -22,11 +22,18 @@
  */
 'use strict';
 const { createHash } = require('node:crypto');
-const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { dirname, join, relative } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 const SOURCE_DIRS = ['lib', 'stacks', 'scripts', 'sim'];
+/** What the fingerprint walks: the sources, and the test helpers two benchmarks compile in (bench-offchain, bench-archive). */
+const FINGERPRINT_DIRS = [...SOURCE_DIRS, 'tests/helpers'];
+/**
+ * The last line of every compiled file. A file that does not end with it (cut short by a full
+ * disk or a crash, or written to since) is compiled again before it runs.
+ */
+const COMPLETE_MARKER = '//# built whole by bin/build.js';
 const DIST = join(ROOT, 'dist');
 const INPUTS = ['tsconfig.json', 'package-lock.json', 'node_modules/.package-lock.json'];
 /** Builds kept besides the newest, so a long-running command started before an edit keeps its files. */
@@ -59,7 +66,14 @@ const DEFERRED = [
 
 /** Every file under `dir` (a path from the project root), as paths from the project root. */
 function sourceFiles(dir, found = []) {
-  for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+  let entries;
+  try {
+    entries = readdirSync(join(ROOT, dir), { withFileTypes: true });
+  } catch (error) {
+    if (error.code === 'ENOENT') return found; // tests/helpers in a copy without tests
+    throw error;
+  }
+  for (const entry of entries) {
     const path = `${dir}/${entry.name}`;
     if (entry.isDirectory()) sourceFiles(path, found);
     else found.push(path);
@@ -74,7 +88,7 @@ function sourceFiles(dir, found = []) {
  * about 9 ms on a 2-core virtual machine, where a stat costs about 30 microseconds.
  */
 function buildDir() {
-  const files = SOURCE_DIRS.flatMap((dir) => sourceFiles(dir)).sort();
+  const files = FINGERPRINT_DIRS.flatMap((dir) => sourceFiles(dir)).sort();
   const lines = [];
   for (const path of [...files, ...INPUTS, relative(ROOT, __filename)]) {
     const stat = statSync(join(ROOT, path), { throwIfNoEntry: false });
@@ -82,6 +96,26 @@ function buildDir() {
   }
   lines.push(`esbuild ${require('esbuild/package.json').version}\n`);
   return join(DIST, createHash('sha256').update(lines.join('')).digest('hex').slice(0, 16));
+}
+
+/**
+ * Whether `outfile` exists and ends with COMPLETE_MARKER (and its newline): reads only its last
+ * bytes, as this runs at every start.
+ */
+function isComplete(outfile) {
+  const tail = Buffer.from(`${COMPLETE_MARKER}\n`);
+  let fd;
+  try {
+    fd = openSync(outfile, 'r');
+    const { size } = fstatSync(fd);
+    if (size < tail.length) return false;
+    const end = Buffer.alloc(tail.length);
+    return readSync(fd, end, 0, tail.length, size - tail.length) === tail.length && end.equals(tail);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** The compiled path of a project file relative to the build directory, e.g. 'scripts/propose.js'. */
@@ -137,22 +171,32 @@ function deferredExports() {
   const name = `deferred-exports-${fingerprint.digest('hex').slice(0, 16)}.json`;
   const remembered = join(DIST, name);
   try {
-    return Promise.resolve(JSON.parse(readFileSync(remembered, 'utf8')));
+    const found = JSON.parse(readFileSync(remembered, 'utf8'));
+    if (isDeferredExports(found)) return Promise.resolve(found);
   } catch {
-    return probeDeferredExports().then((found) => {
-      // Kept for the next build if it can be: a failure here costs that build a probe, no more.
-      const scratch = `${remembered}.${process.pid}.tmp`;
-      try {
-        mkdirSync(DIST, { recursive: true });
-        writeFileSync(scratch, JSON.stringify(found));
-        renameSync(scratch, remembered);
-        for (const stale of readdirSync(DIST).filter((entry) => /^deferred-exports-[0-9a-f]{16}\.json$/.test(entry) && entry !== name)) rmSync(join(DIST, stale), { force: true });
-      } catch {
-        rmSync(scratch, { force: true });
-      }
-      return found;
-    });
+    // Not kept yet, or unreadable: probe below.
   }
+  return probeDeferredExports().then((found) => {
+    // Kept for the next build if it can be: a failure here costs that build a probe, no more.
+    const scratch = `${remembered}.${process.pid}.tmp`;
+    try {
+      mkdirSync(DIST, { recursive: true });
+      writeFileSync(scratch, JSON.stringify(found));
+      renameSync(scratch, remembered);
+      for (const stale of readdirSync(DIST).filter((entry) => /^deferred-exports-[0-9a-f]{16}\.json$/.test(entry) && entry !== name)) rmSync(join(DIST, stale), { force: true });
+    } catch {
+      rmSync(scratch, { force: true });
+    }
+    return found;
+  });
+}
+
+/** Whether `found` has the shape deferredExports promises, for every DEFERRED package (a damaged file does not). */
+function isDeferredExports(found) {
+  return DEFERRED.every((name) => {
+    const entry = found?.[name];
+    return Array.isArray(entry?.names) && entry.names.every((key) => typeof key === 'string') && typeof entry.esModule === 'boolean';
+  });
 }
 
 /** deferredExports without the file that keeps its answer for the installed packages. */
@@ -247,6 +291,7 @@ async function bundle(sources, outdir) {
     target: 'node20',
     sourcemap: false,
     logLevel: 'error',
+    footer: { js: COMPLETE_MARKER },
     plugins: [entryGuardPlugin, deferredPackagesPlugin(), asciiCommentsPlugin],
   });
 }
@@ -269,8 +314,14 @@ function pruneOldBuilds(current) {
 async function compiledEntries(sources) {
   const dir = buildDir();
   const outfiles = sources.map((source) => join(dir, compiledPath(source)));
-  const missing = sources.filter((_, index) => !existsSync(outfiles[index]));
+  const missing = sources.filter((_, index) => !isComplete(outfiles[index]));
   if (missing.length === 0) return outfiles;
+  for (const source of missing) {
+    const outfile = join(dir, compiledPath(source));
+    if (!existsSync(outfile)) continue;
+    process.stderr.write(`bin/build.js: ${relative(ROOT, outfile)} does not end as bin/build.js writes it (cut short or changed since); compiling it again\n`);
+    rmSync(`${outfile}.v8cache`, { force: true });
+  }
   const isNewBuild = !existsSync(dir);
   const scratch = join(dir, `.build-${process.pid}`);
   mkdirSync(dir, { recursive: true });

@@ -4,7 +4,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -70,6 +70,35 @@ test('exits 2 with usage for a path outside the entry-point directories or a mis
   expect(run('scripts/missing.ts')).toMatchObject({ status: 2, stderr: 'node bin/run.js: scripts/missing.ts does not exist\n' });
 });
 
+test('a compiled file cut short or written to since its build is compiled again before it runs, with a notice', () => {
+  const greeting = run('scripts/greet.ts', 'bank').stdout;
+  expect(greeting).toMatch(/^[A-Z]+ BANK\n$/);
+  // The build just run: the newest greet.js (older builds are kept for commands still running).
+  const [build] = readdirSync(join(project, 'dist'))
+    .filter((name) => /^[0-9a-f]{16}$/.test(name) && existsSync(join(project, 'dist', name, 'scripts', 'greet.js')))
+    .sort((a, b) => statSync(join(project, 'dist', b, 'scripts', 'greet.js')).mtimeMs - statSync(join(project, 'dist', a, 'scripts', 'greet.js')).mtimeMs);
+  const compiled = join(project, 'dist', build, 'scripts', 'greet.js');
+  const whole = readFileSync(compiled);
+  for (const damaged of [whole.subarray(0, 40), Buffer.concat([whole, Buffer.from('garbage(\n')])]) {
+    writeFileSync(compiled, damaged);
+    const result = run('scripts/greet.ts', 'bank');
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 0, stdout: greeting });
+    expect(result.stderr).toBe(`bin/build.js: dist/${build}/scripts/greet.js does not end as bin/build.js writes it (cut short or changed since); compiling it again\n`);
+    expect(readFileSync(compiled).equals(whole)).toBe(true);
+  }
+  expect(run('scripts/greet.ts', 'bank')).toMatchObject({ status: 0, stdout: greeting, stderr: '' });
+});
+
+test('a test helper a benchmark compiles in is part of the fingerprint: an edit there is never run stale', () => {
+  mkdirSync(join(project, 'tests', 'helpers'), { recursive: true });
+  write('tests/helpers/word.ts', "export const word = 'first';\n");
+  write('scripts/uses-helper.ts', "import { word } from '../tests/helpers/word';\nprocess.stdout.write(`${word}\\n`);\n");
+  expect(run('scripts/uses-helper.ts').stdout).toBe('first\n');
+  write('tests/helpers/word.ts', "export const word = 'later';\n");
+  utimesSync(join(project, 'tests/helpers/word.ts'), new Date(), new Date(Date.now() + 5_000));
+  expect(run('scripts/uses-helper.ts').stdout).toBe('later\n');
+});
+
 test('npm\'s prepare step builds every entry point an npm script runs, into one directory per source state', () => {
   const result = spawnSync(process.execPath, ['bin/build.js'], { cwd: project, encoding: 'utf8' });
   expect(result.status).toBe(0);
@@ -99,6 +128,13 @@ test('a large package a command imports is evaluated at its first use, not when 
   );
   expect(run('scripts/deferred.ts')).toMatchObject({ status: 0, stdout: 'undefined\n', stderr: '' });
   expect(run('scripts/deferred.ts', 'use')).toMatchObject({ status: 0, stdout: 'undefined object BankMSP /amb/bank\n', stderr: '' });
+  // A damaged record of the packages' export names is not trusted: the next build reads them again.
+  const records = readdirSync(join(project, 'dist')).filter((name) => /^deferred-exports-[0-9a-f]{16}\.json$/.test(name));
+  expect(records).toHaveLength(1);
+  writeFileSync(join(project, 'dist', records[0]), '{}');
+  utimesSync(join(project, 'scripts/deferred.ts'), new Date(), new Date(Date.now() + 10_000));
+  expect(run('scripts/deferred.ts', 'use')).toMatchObject({ status: 0, stdout: 'undefined object BankMSP /amb/bank\n', stderr: '' });
+  expect(JSON.parse(readFileSync(join(project, 'dist', records[0]), 'utf8'))['@hyperledger/fabric-protos'].names).toContain('msp');
 });
 
 test("fabric-protos' kept comments are written in ASCII, so the bundle reads as one-byte text; the project's strings stay as written", () => {
