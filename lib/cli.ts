@@ -28,3 +28,24 @@ function messageOf(error: unknown): string {
   const detail = error instanceof Error ? (process.env.DEBUG ? error.stack : error.message) : String(error);
   return `unexpected error: ${detail}\n(set DEBUG=1 for a stack trace)`;
 }
+
+/**
+ * The argument check of a script that takes its settings from the environment and at most the
+ * plain flags in `flags` (`npm run synth`, `validate`, `schema`, the `bench:*` scripts).
+ * @param usage the text `--help` prints: the command line, what it does, the environment it reads
+ * @returns the flags given, or undefined when `--help` or `-h` was given: the usage is then
+ *   on stdout and the script does nothing else (exit 0)
+ * @throws UsageError (exit 2) for any other argument, naming it and what is allowed
+ */
+export function plainScriptArgs(usage: string, flags: readonly string[] = [], argv: readonly string[] = process.argv.slice(2)): ReadonlySet<string> | undefined {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${usage.trimEnd()}\n`);
+    return undefined;
+  }
+  const unknown = argv.find((arg) => !flags.includes(arg));
+  if (unknown !== undefined) {
+    const allowed = flags.length > 0 ? `${flags.join(', ')} or --help` : 'only --help';
+    throw new UsageError(`unknown argument ${JSON.stringify(unknown)} (allowed: ${allowed})\n${usage.trimEnd()}`);
+  }
+  return new Set(argv);
+}

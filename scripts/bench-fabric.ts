@@ -46,10 +46,18 @@ async function bringUp(): Promise<{ phases: [string, number][]; totalMs: number;
   }
 }
 
+const FABRIC_USAGE = `usage: npm run bench:fabric [-- --runs N]
+Wall time and resident memory to bring up the real Fabric of the consortium in CONSORTIUM_DIR
+(default members/): orderer, one CA per member, every peer; N runs (default 1). Prints figures.`;
+
 void runMain(async () => {
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${FABRIC_USAGE}\n`);
+    return;
+  }
   const runs = args[0] === '--runs' ? Number(args[1]) : 1;
-  if (!(Number.isInteger(runs) && runs >= 1) || (args.length > 0 && args[0] !== '--runs')) throw new UsageError('usage: npm run bench:fabric [-- --runs N]');
+  if (!(Number.isInteger(runs) && runs >= 1) || (args.length > 0 && args[0] !== '--runs') || args.length > 2) throw new UsageError(`got "${args.join(' ')}" (allowed: nothing, or --runs N with N a whole number >= 1)\n${FABRIC_USAGE}`);
   const consortium = loadConsortium(consortiumDir());
   const peers = consortium.members.reduce((sum, member) => sum + member.peers.length, 0);
   process.stdout.write(`Fabric 2.2 for ${consortium.members.length} members and ${peers} peers (${consortium.dir}); target < ${TARGET_MS / 1000} s, < ${TARGET_MB} MB\n`);

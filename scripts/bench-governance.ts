@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LIST_PAGE_SIZE } from '../lib/amb';
 import { createAmbClient } from '../lib/amb-client';
-import { runMain } from '../lib/cli';
+import { plainScriptArgs, runMain } from '../lib/cli';
 import { executeCommand, type Command } from '../lib/command';
 import { loadConsortium, type Member } from '../lib/config';
 import { recordInYamlFile } from '../lib/config/record';
@@ -48,7 +48,12 @@ interface Pass {
   readonly boundText: string;
 }
 
+const USAGE = `usage: npm run bench:governance
+API calls and wall time of one pass of propose, vote and status on a simulated 14-member network
+with 200 past proposals, each count next to its bound. Prints figures.`;
+
 void runMain(async () => {
+  if (plainScriptArgs(USAGE) === undefined) return;
   const scratch = mkdtempSync(join(tmpdir(), 'amb-bench-governance-'));
   const sim = await startSimulator();
   const clients = new Map<string, ManagedBlockchainClient>();
@@ -62,7 +67,7 @@ void runMain(async () => {
   const now = () => new Date(Date.now() + advancedMs);
   try {
     generateConsortium(join(scratch, 'source'), { members: MEMBERS, peersPerMember: 1 });
-    const workspace = prepareWorkspace(join(scratch, 'source'));
+    const workspace = prepareWorkspace(join(scratch, 'source'), scratch);
     const env = { ...process.env, CONSORTIUM_DIR: workspace };
     const run = async <Result>(command: Command<Result>, member: string) => (await executeCommand(command, ['--member', member, '--json'], { io: capturingIo(), env, clientFor, now }))!;
     const load = () => loadConsortium(workspace);

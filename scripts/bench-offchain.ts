@@ -8,7 +8,7 @@ import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
-import { runMain } from '../lib/cli';
+import { plainScriptArgs, runMain } from '../lib/cli';
 import { multipartPartSize, offchainS3Client, putDocument, sha256OfFile, verifyDocument } from '../lib/offchain';
 import { startMotoServer } from '../tests/helpers/moto';
 
@@ -39,7 +39,12 @@ function line(label: string, bytes: number, seconds: number[]): string {
   return `${label.padEnd(44)} median ${rate(median).padStart(5)} MB/s  (${median.toFixed(2)} s; best ${rate(sorted[0])}, worst ${rate(sorted[sorted.length - 1])} MB/s)`;
 }
 
+const USAGE = `usage: npm run bench:offchain
+Throughput of off-chain put and verify against a local moto_server: a BENCH_OFFCHAIN_MB document
+(default 256, written to a temporary file first), BENCH_RUNS runs (default 3). Prints figures.`;
+
 void runMain(async () => {
+  if (plainScriptArgs(USAGE) === undefined) return;
   const work = mkdtempSync(join(tmpdir(), 'amb-bench-offchain-'));
   const moto = await startMotoServer();
   Object.assign(process.env, moto.env);

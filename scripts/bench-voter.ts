@@ -4,7 +4,7 @@
  * loopback. Prints figures; asserts nothing.
  */
 import { gzipSync } from 'node:zlib';
-import { runMain } from '../lib/cli';
+import { plainScriptArgs, runMain } from '../lib/cli';
 import { loadConsortium } from '../lib/config';
 import { startSimulator } from '../sim';
 import { twoMemberNetwork } from '../sim/scenarios';
@@ -13,7 +13,12 @@ import { voteOnOpenProposals } from '../stacks/voter/handler';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
 
+const USAGE = `usage: npm run bench:voter
+The voter's deployment package size and the handler's time per proposal event against the local
+simulator (BENCH_EVENTS events, default 200; CONSORTIUM_DIR as for every command). Prints figures.`;
+
 void runMain(async () => {
+  if (plainScriptArgs(USAGE) === undefined) return;
   const consortium = loadConsortium();
   const started = process.hrtime.bigint();
   const bundle = voterBundle();

@@ -99,7 +99,7 @@ async function statusStartupOnce(work: string, launcher: Launcher, sim: RunningS
 /** A founded two-member network on an in-process simulator, recorded in a workspace. */
 async function simulatedNetwork(work: string): Promise<{ sim: RunningSimulator; env: NodeJS.ProcessEnv; client: ManagedBlockchainClient }> {
   generateConsortium(join(work, 'gov-source'), { members: 2, peersPerMember: 1 });
-  const workspace = prepareWorkspace(join(work, 'gov-source'));
+  const workspace = prepareWorkspace(join(work, 'gov-source'), work);
   const sim = await startSimulator();
   const founder = loadConsortium(workspace).members[0];
   const credentials = { accessKeyId: founder.accountId, secretAccessKey: 'bench' };
@@ -207,15 +207,40 @@ async function startupFigures(work: string, runs: number, launchers: readonly La
   }
 }
 
+const USAGE = `usage: npm run bench [-- --runs N] [--only ${PARTS.join(',')}] [--with-tests] [--compare-tsx]
+What a user waits for, each figure next to its target, with the load average:
+  launcher  bin/run.js's up-to-date check, and a rebuild after an edit
+  synth     npm run synth of the sample and of 14 members x 3 peers: wall, CPU, peak RSS
+  startup   status, from process start to its first API call (simulated network)
+  tests     npm test's wall time, with --with-tests only
+--runs N      fresh processes per figure (default 7)
+--only LIST   the parts to run, comma-separated (default all)
+--compare-tsx the same runs through tsx from the sources, interleaved`;
+
+/** The options of the command line; a malformed one is a UsageError (exit 2) with the usage. */
+function benchArgs(): { runs: string; 'compare-tsx': boolean; 'with-tests': boolean; only?: string; help: boolean } {
+  try {
+    return parseArgs({
+      options: {
+        runs: { type: 'string', default: '7' },
+        'compare-tsx': { type: 'boolean', default: false },
+        'with-tests': { type: 'boolean', default: false },
+        only: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values as ReturnType<typeof benchArgs>;
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+    throw error;
+  }
+}
+
 void runMain(async () => {
-  const { values } = parseArgs({
-    options: {
-      runs: { type: 'string', default: '7' },
-      'compare-tsx': { type: 'boolean', default: false },
-      'with-tests': { type: 'boolean', default: false },
-      only: { type: 'string' },
-    },
-  });
+  const values = benchArgs();
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const parts = values.only === undefined ? PARTS : values.only.split(',');
   const unknownPart = parts.find((part) => !(PARTS as readonly string[]).includes(part));
   if (unknownPart !== undefined) throw new UsageError(`--only: "${unknownPart}" is not one of ${PARTS.join(', ')}`);

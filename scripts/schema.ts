@@ -6,8 +6,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { runMain } from '../lib/cli';
-import { OperationalError, UsageError } from '../lib/errors';
+import { plainScriptArgs, runMain } from '../lib/cli';
+import { OperationalError } from '../lib/errors';
 import { referenceOf } from '../lib/config/reference';
 import { jsonSchemaOf } from '../lib/config/schema';
 import { CONSORTIUM_SPEC, MEMBER_SPEC } from '../lib/config/spec';
@@ -31,12 +31,17 @@ export function generatedFiles(): Record<string, string> {
   };
 }
 
+const SCHEMA_USAGE = `usage: npm run schema [-- --check]
+Writes schema/consortium.schema.json, schema/member.schema.json and docs/configuration.md from
+the field definitions in lib/config/spec.ts. --check writes nothing and exits 1 when one of them
+is out of date.`;
+
 if (require.main === module) {
   void runMain(() => {
-    const args = process.argv.slice(2);
-    if (args.some((arg) => arg !== '--check')) throw new UsageError(`usage: npm run schema [-- --check]; unknown argument ${args.find((arg) => arg !== '--check')}`);
+    const args = plainScriptArgs(SCHEMA_USAGE, ['--check']);
+    if (args === undefined) return;
     const files = generatedFiles();
-    if (args.includes('--check')) {
+    if (args.has('--check')) {
       const stale = Object.keys(files).filter((path) => !existsSync(path) || readFileSync(path, 'utf8') !== files[path]);
       if (stale.length > 0) throw new OperationalError(`${stale.join(', ')} out of date: run npm run schema and commit the result`);
       return;

@@ -3,7 +3,7 @@
  * members/), reports every problem in every file at once (exit 2), or prints a one-line
  * summary of the consortium (exit 0). Reads only; writes nothing, calls no AWS API.
  */
-import { runMain } from '../lib/cli';
+import { plainScriptArgs, runMain } from '../lib/cli';
 import { loadConsortium, type Consortium } from '../lib/config';
 
 /** One line: network, edition, region, voting policy, members by state, peers, channels. */
@@ -25,8 +25,14 @@ export function summarise(consortium: Consortium): string {
   ].join(', ');
 }
 
+const VALIDATE_USAGE = `usage: npm run validate
+Checks the consortium in CONSORTIUM_DIR (default members/): every problem in every file as
+file:line:col field: problem (allowed: ...), exit 2; or a one-line summary, exit 0. Writes
+nothing and calls no AWS API.`;
+
 export function main(): Promise<void> {
   return runMain(() => {
+    if (plainScriptArgs(VALIDATE_USAGE) === undefined) return;
     process.stdout.write(`valid: ${summarise(loadConsortium())}\n`);
   });
 }

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { EDITION_LIMITS } from '../lib/amb';
+import { plainScriptArgs, runMain } from '../lib/cli';
 import { PROJECT_ROOT } from '../lib/project-root';
 
 const GET_REQUESTS = 5000;
@@ -181,18 +182,18 @@ export async function benchSimulator(): Promise<{ getProposalPerSec: number; vot
   }
 }
 
+const USAGE = `usage: npm run bench:sim
+Requests per second the simulator serves through the AWS SDK on loopback (its own process),
+for GetProposal and VoteOnProposal. Prints figures.`;
+
 if (require.main === module) {
-  benchSimulator().then(
-    ({ getProposalPerSec, voteOnProposalPerSec }) => {
-      process.stdout.write(
-        `simulator through the SDK on loopback, ${CONCURRENCY} requests in flight:\n` +
-          `  GetProposal     ${getProposalPerSec.toFixed(0)} req/s (${GET_REQUESTS} requests)\n` +
-          `  VoteOnProposal  ${voteOnProposalPerSec.toFixed(0)} req/s (${VOTE_REQUESTS} requests, ${MEMBERS} members)\n`,
-      );
-    },
-    (error: Error) => {
-      process.stderr.write(`benchmark failed: ${error.stack ?? error}\n`);
-      process.exitCode = 1;
-    },
-  );
+  void runMain(async () => {
+    if (plainScriptArgs(USAGE) === undefined) return;
+    const { getProposalPerSec, voteOnProposalPerSec } = await benchSimulator();
+    process.stdout.write(
+      `simulator through the SDK on loopback, ${CONCURRENCY} requests in flight:\n` +
+        `  GetProposal     ${getProposalPerSec.toFixed(0)} req/s (${GET_REQUESTS} requests)\n` +
+        `  VoteOnProposal  ${voteOnProposalPerSec.toFixed(0)} req/s (${VOTE_REQUESTS} requests, ${MEMBERS} members)\n`,
+    );
+  });
 }

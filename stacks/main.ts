@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdktf';
-import { runMain } from '../lib/cli';
+import { plainScriptArgs, runMain } from '../lib/cli';
 import { loadConsortium, type Consortium } from '../lib/config';
 import { UsageError } from '../lib/errors';
 import { MemberStack, type StackRole } from './member-stack';
@@ -74,9 +74,16 @@ export function unpinnedArchivesNotice(consortium: Consortium): string[] {
     .map((member) => `${member.name}: no client.archives pinned, so its Fabric client installs no Fabric tool (README: Pinning the Fabric archives)`);
 }
 
+const SYNTH_USAGE = `usage: npm run synth
+Validates the consortium in CONSORTIUM_DIR (default members/) and writes one Terraform stack per
+member to cdktf.out/stacks/<member>/cdk.tf.json (CDKTF_OUTDIR: another output folder), removing
+the stacks of names that are no longer members. Nothing is written when the config is invalid
+(exit 2). AMB_ROLE=plan writes stacks for read-only pull-request plans (allowed: deploy, plan).`;
+
 /** `npm run synth`: validate the consortium in CONSORTIUM_DIR and write every member's stack. */
 export function main(): Promise<void> {
   return runMain(() => {
+    if (plainScriptArgs(SYNTH_USAGE) === undefined) return;
     const role = stackRoleOf(process.env);
     const consortium = loadConsortium();
     const notices = [...networkLayerOnlyNotice(consortium), ...unpinnedArchivesNotice(consortium), ...planRoleNotice(consortium, role)];

@@ -17,9 +17,12 @@ import { CONSORTIUM_FILE, memberFiles } from '../config';
 import { NETWORK_RECORD_KEY } from '../config/network-record';
 import { readYamlValue, recordInYamlFile } from '../config/record';
 
-/** The members directory of a new workspace (its parent is the workspace repository). */
-export function prepareWorkspace(sourceDir: string): string {
-  const root = mkdtempSync(join(tmpdir(), 'amb-rehearsal-'));
+/**
+ * The members directory of a new workspace (its parent is the workspace repository, a new
+ * folder under `within`: the caller removes it with disposeWorkspace, or removes `within`).
+ */
+export function prepareWorkspace(sourceDir: string, within: string = tmpdir()): string {
+  const root = mkdtempSync(join(within, 'amb-rehearsal-'));
   const dir = join(root, 'members');
   mkdirSync(dir);
   for (const file of [join(sourceDir, CONSORTIUM_FILE), ...memberFiles(sourceDir)]) copyFileSync(file, join(dir, basename(file)));
