@@ -215,7 +215,7 @@ export function offchainS3Client(region: string, env: NodeJS.ProcessEnv = proces
   return new S3Client({
     region,
     forcePathStyle: s3EndpointOverride(env) !== undefined,
-    maxAttempts: maxAttemptsFromEnvironment(OFFCHAIN_MAX_ATTEMPTS, env),
+    maxAttempts: maxAttemptsFromEnvironment(OFFCHAIN_MAX_ATTEMPTS, env, 'S3'),
     retryMode: 'standard',
     // verifyDocument hashes the body itself and compares with S3's checksum explicitly.
     responseChecksumValidation: 'WHEN_REQUIRED',

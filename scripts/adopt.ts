@@ -227,7 +227,7 @@ async function storeSecret(environment: AdoptEnvironment, out: Reporter, options
   const password = await (environment.readPassword ?? (() => readPasswordFromStdin(`Fabric CA admin password of ${member.adminUsername} (${member.name}; not echoed): `)))();
   const problem = adminPasswordProblem(password);
   if (problem) throw new UsageError(`adopt: ${problem}; nothing was stored`);
-  const secrets = environment.secrets ?? new SecretsManagerClient({ region: options.region, maxAttempts: maxAttemptsFromEnvironment(SDK_DEFAULT_MAX_ATTEMPTS, environment.env) });
+  const secrets = environment.secrets ?? new SecretsManagerClient({ region: options.region, maxAttempts: maxAttemptsFromEnvironment(SDK_DEFAULT_MAX_ATTEMPTS, environment.env, 'Secrets Manager') });
   const name = adminSecretName(options.networkName, member.name);
   try {
     return await out.during('storing the admin password in Secrets Manager', () =>

@@ -79,7 +79,7 @@ async function runDirect(consortium: Consortium, member: Member, dryRun: boolean
   const adminSecret = required(env, 'FABRIC_CA_ADMIN_SECRET', 'the Secrets Manager secret of the CA admin');
   const mspId = env.FABRIC_MSP_ID ?? member.memberId;
   if (!mspId) throw new UsageError(`identities: ${member.name} has no ledger.memberId recorded; run npm run sync, or set FABRIC_MSP_ID`);
-  const secrets = new SecretsManagerClient({ region: consortium.network.region, maxAttempts: maxAttemptsFromEnvironment(SDK_DEFAULT_MAX_ATTEMPTS, env) });
+  const secrets = new SecretsManagerClient({ region: consortium.network.region, maxAttempts: maxAttemptsFromEnvironment(SDK_DEFAULT_MAX_ATTEMPTS, env, 'Secrets Manager') });
   const settings = identityManagerSettings(consortium, member);
   try {
     const result = await runIdentityManager(
@@ -114,7 +114,7 @@ async function runDirect(consortium: Consortium, member: Member, dryRun: boolean
 
 async function invokeLambda(consortium: Consortium, member: Member, dryRun: boolean, env: NodeJS.ProcessEnv, out: Reporter): Promise<IdentitiesResult> {
   const functionName = identityManagerFunctionName(consortium, member);
-  const client = new LambdaClient({ region: consortium.network.region, maxAttempts: maxAttemptsFromEnvironment(SDK_DEFAULT_MAX_ATTEMPTS, env) });
+  const client = new LambdaClient({ region: consortium.network.region, maxAttempts: maxAttemptsFromEnvironment(SDK_DEFAULT_MAX_ATTEMPTS, env, 'Lambda') });
   try {
     const response = await out.during(`running ${functionName}`, () =>
       client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify({ dryRun })) })),

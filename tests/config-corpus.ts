@@ -216,7 +216,7 @@ export const INVALID_CASES: readonly InvalidCase[] = [
         .edit('consortium.yaml', 'path: chaincode/documents', 'path: chaincode/nothing-here')
         .edit('consortium.yaml', '    endorsementPolicy: MAJORITY\n', '    endorsementPolicy: MAJORITY\n    collections:\n      - name: payouts\n        members: [bank, ott-vendor-1]\n'),
     expected: [
-      'members/consortium.yaml:34:11 chaincodes[0].path: chaincode/nothing-here has no package.json (allowed: a node chaincode directory relative to the repository root)',
+      'members/consortium.yaml:34:11 chaincodes[0].path: chaincode/nothing-here has no package.json (allowed: a node chaincode directory relative to the folder that holds the members directory (.))',
       'members/consortium.yaml:38:25 chaincodes[0].collections[0].members[1]: "ott-vendor-1" is not on channel royalties (allowed: filmmaker, bank)',
     ],
   },

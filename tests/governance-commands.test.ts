@@ -369,7 +369,7 @@ describe('expected failures', () => {
     const before = harness.sim.requestCount();
     const run = await harness.runChild('status.ts', ['--member', 'filmmaker'], { ...harness.credentialsOf('filmmaker'), AWS_MAX_ATTEMPTS: '0' });
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('AWS_MAX_ATTEMPTS is "0": it must be a whole number of attempts per call, from 1 (no retry) to 20; unset it for the default of 6');
+    expect(run.stderr).toContain('AWS_MAX_ATTEMPTS is "0": it must be a whole number of attempts per call, from 1 (no retry) to 20; unset it for the default of 6 attempts per AMB or SSM call');
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(harness.sim.requestCount()).toBe(before);
   });
@@ -381,8 +381,8 @@ describe('AWS_MAX_ATTEMPTS', () => {
   });
 
   it.each(['0', '21', '2.5', '-1', 'three', '1e1'])('refuses %j with a usage error that says what is allowed', (value) => {
-    expect(() => maxAttemptsFromEnvironment(5, { AWS_MAX_ATTEMPTS: value })).toThrow(
-      new UsageError(`AWS_MAX_ATTEMPTS is "${value}": it must be a whole number of attempts per call, from 1 (no retry) to 20; unset it for the default of 5`),
+    expect(() => maxAttemptsFromEnvironment(5, { AWS_MAX_ATTEMPTS: value }, 'S3')).toThrow(
+      new UsageError(`AWS_MAX_ATTEMPTS is "${value}": it must be a whole number of attempts per call, from 1 (no retry) to 20; unset it for the default of 5 attempts per S3 call`),
     );
   });
 });

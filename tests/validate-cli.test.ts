@@ -43,4 +43,9 @@ describe('npm run validate', () => {
     expect(result.stderr).toMatch(/consortium\.yaml:\d+:\d+ network\.voting\.thresholdPercentage: 101 is out of range/);
     expect(result.stderr).toContain('2 problems in the consortium config; nothing was written.');
   });
+  it('names where a relative CONSORTIUM_DIR was looked for when it is not there, exit 2', () => {
+    const result = validate('../no-such-members');
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 2, stdout: '' });
+    expect(result.stderr).toBe(`../no-such-members: no such members directory (${join(ROOT, '..', 'no-such-members')}: a relative path is taken from ${ROOT}, where npm runs the scripts); set CONSORTIUM_DIR to the directory that holds consortium.yaml\n`);
+  });
 });

@@ -4,7 +4,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { ConfigError, type ConfigIssue } from './issues';
 import { normalise } from './normalise';
@@ -24,7 +24,9 @@ export function consortiumDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function loadConsortium(dir: string = consortiumDir()): Consortium {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UsageError(`${dir}: no such members directory (set CONSORTIUM_DIR to the directory that holds ${CONSORTIUM_FILE})`);
+    // npm runs every script in the repository root, so a relative CONSORTIUM_DIR is taken from there, not from the shell's folder.
+    const where = isAbsolute(dir) ? '' : ` (${resolve(dir)}: a relative path is taken from ${process.cwd()}, where npm runs the scripts)`;
+    throw new UsageError(`${dir}: no such members directory${where}; set CONSORTIUM_DIR to the directory that holds ${CONSORTIUM_FILE}`);
   }
   const consortiumPath = join(dir, CONSORTIUM_FILE);
   if (!existsSync(consortiumPath) && !isSymbolicLink(consortiumPath)) {

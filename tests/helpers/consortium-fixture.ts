@@ -51,7 +51,8 @@ export class ConsortiumFixture {
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       const shown = relative(process.cwd(), this.dir);
-      return error.message.split('\n').map((line) => line.replaceAll(shown, 'members').replaceAll(this.dir, 'members'));
+      // The fixture's repository folder (the parent of its members directory) reads as the sample's: `.`.
+      return error.message.split('\n').map((line) => line.replaceAll(shown, 'members').replaceAll(this.dir, 'members').replaceAll(`(${dirname(this.dir)})`, '(.)'));
     }
     throw new Error('expected the config to be refused, but it loaded');
   }
