@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, DeleteObjectCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { plainScriptArgs, runMain } from '../lib/cli';
@@ -47,6 +47,12 @@ void runMain(async () => {
   if (plainScriptArgs(USAGE) === undefined) return;
   const work = mkdtempSync(join(tmpdir(), 'amb-bench-offchain-'));
   const moto = await startMotoServer();
+  // Ctrl-C or a timeout's SIGTERM: the document (BENCH_OFFCHAIN_MB of it) and moto go too.
+  const interrupted = (signal: NodeJS.Signals) => {
+    rmSync(work, { recursive: true, force: true });
+    void moto.stop().finally(() => process.exit(128 + (constants.signals[signal] ?? 0)));
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   Object.assign(process.env, moto.env);
   const client = offchainS3Client('us-east-1');
   try {
