@@ -319,8 +319,14 @@ async function compiledEntries(sources) {
   for (const source of missing) {
     const outfile = join(dir, compiledPath(source));
     if (!existsSync(outfile)) continue;
-    process.stderr.write(`bin/build.js: ${relative(ROOT, outfile)} does not end as bin/build.js writes it (cut short or changed since); compiling it again\n`);
-    rmSync(`${outfile}.v8cache`, { force: true });
+    // Under `npx cdktf synth` (CDKTF_CONTEXT_JSON set), stderr reads as an error: a notice goes to stdout there, as synth's own do.
+    const notices = process.env.CDKTF_CONTEXT_JSON === undefined ? process.stderr : process.stdout;
+    notices.write(`bin/build.js: ${relative(ROOT, outfile)} does not end as bin/build.js writes it (cut short or changed since); compiling it again\n`);
+    try {
+      rmSync(`${outfile}.v8cache`, { force: true });
+    } catch {
+      // A read-only build directory: the build below says so.
+    }
   }
   const isNewBuild = !existsSync(dir);
   const scratch = join(dir, `.build-${process.pid}`);

@@ -44,7 +44,7 @@ export function plainScriptArgs(usage: string, flags: readonly string[] = [], ar
   }
   const unknown = argv.find((arg) => !flags.includes(arg));
   if (unknown !== undefined) {
-    const allowed = flags.length > 0 ? `${flags.join(', ')} or --help` : 'only --help';
+    const allowed = flags.length > 0 ? `${flags.join(', ')}, --help or -h` : 'only --help or -h';
     throw new UsageError(`unknown argument ${JSON.stringify(unknown)} (allowed: ${allowed})\n${usage.trimEnd()}`);
   }
   return new Set(argv);

@@ -5,17 +5,23 @@
  * `keepNewest`. Files are written whole with `writeAtomically` (lib/config/record.ts).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomically } from './config/record';
 
-/** Deletes the files of `dir` whose names match `pattern`, but for the `kept` most recently written. */
+/**
+ * Deletes the files of `dir` whose names match `pattern`, but for the `kept` most recently
+ * written. Another process may prune the same folder at once: a file already gone is skipped.
+ */
 export function keepNewest(dir: string, pattern: RegExp, kept: number): void {
   const files = readdirSync(dir)
     .filter((name) => pattern.test(name))
-    .map((name) => ({ path: join(dir, name), mtimeMs: statSync(join(dir, name)).mtimeMs }))
+    .flatMap((name) => {
+      const stat = statSync(join(dir, name), { throwIfNoEntry: false });
+      return stat ? [{ path: join(dir, name), mtimeMs: stat.mtimeMs }] : [];
+    })
     .sort((a, b) => b.mtimeMs - a.mtimeMs);
-  for (const old of files.slice(kept)) unlinkSync(old.path);
+  for (const old of files.slice(kept)) rmSync(old.path, { force: true });
 }
 
 /** Bytes of the SHA-256 that ends every file compressedThroughDisk writes. */

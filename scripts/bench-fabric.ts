@@ -56,7 +56,7 @@ void runMain(async () => {
     process.stdout.write(`${FABRIC_USAGE}\n`);
     return;
   }
-  const runs = args[0] === '--runs' ? Number(args[1]) : 1;
+  const runs = args[0] === '--runs' ? (/^\d+$/.test(args[1] ?? '') ? Number(args[1]) : NaN) : 1;
   if (!(Number.isInteger(runs) && runs >= 1) || (args.length > 0 && args[0] !== '--runs') || args.length > 2) throw new UsageError(`got "${args.join(' ')}" (allowed: nothing, or --runs N with N a whole number >= 1)\n${FABRIC_USAGE}`);
   const consortium = loadConsortium(consortiumDir());
   const peers = consortium.members.reduce((sum, member) => sum + member.peers.length, 0);

@@ -246,7 +246,7 @@ void runMain(async () => {
   if (unknownPart !== undefined) throw new UsageError(`--only: "${unknownPart}" is not one of ${PARTS.join(', ')}`);
   const wanted = (part: (typeof PARTS)[number]) => parts.includes(part);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const runs = Number(values.runs);
+  const runs = /^\d+$/.test(values.runs) ? Number(values.runs) : NaN;
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs: "${values.runs}" is not a whole number of runs >= 1`);
   const launchers: Launcher[] = values['compare-tsx'] ? ['compiled', 'tsx'] : ['compiled'];
   const work = mkdtempSync(join(tmpdir(), 'amb-bench-'));

@@ -90,12 +90,16 @@ function buildAndCache(label: string, options: BuildOptions): Buffer {
   if (!output) throw new Error(`esbuild wrote no bundle of ${String(options.entryPoints)}`);
   const bundle = Buffer.from(output.contents);
   const inputs = Object.keys((result.metafile as Metafile).inputs).sort();
-  mkdirSync(BUNDLE_CACHE_DIR, { recursive: true });
-  writeAtomically(bundleFile(label, bundleKey(options, inputs, version)), cacheFileOf(bundle));
-  writeAtomically(inputsFile(label), Buffer.from(JSON.stringify(inputs)));
-  keepNewest(BUNDLE_CACHE_DIR, new RegExp(`^${label}-[0-9a-f]{32}\\.bundle$`), CACHED_BUNDLES_KEPT);
-  // Bundles cached as `.js` without their SHA-256, by an older version: never read again.
-  keepNewest(BUNDLE_CACHE_DIR, new RegExp(`^${label}-[0-9a-f]{32}\\.js$`), 0);
+  try {
+    mkdirSync(BUNDLE_CACHE_DIR, { recursive: true });
+    writeAtomically(bundleFile(label, bundleKey(options, inputs, version)), cacheFileOf(bundle));
+    writeAtomically(inputsFile(label), Buffer.from(JSON.stringify(inputs)));
+    keepNewest(BUNDLE_CACHE_DIR, new RegExp(`^${label}-[0-9a-f]{32}\\.bundle$`), CACHED_BUNDLES_KEPT);
+    // Bundles cached as `.js` without their SHA-256, by an older version: never read again.
+    keepNewest(BUNDLE_CACHE_DIR, new RegExp(`^${label}-[0-9a-f]{32}\\.js$`), 0);
+  } catch {
+    // A read-only or full cache folder: this synth uses the bundle it built, the next builds again.
+  }
   return bundle;
 }
 
@@ -156,6 +160,14 @@ export function contentAddressedFile(prefix: string, extension: string, bytes: B
 
 function privateAssetDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'amb-assets-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove);
+  // Interrupted (Ctrl-C, a timeout's SIGTERM): removed too, then the signal ends the process as it would have.
+  const interrupted = (signal: NodeJS.Signals) => {
+    remove();
+    process.removeListener('SIGINT', interrupted).removeListener('SIGTERM', interrupted);
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   return dir;
 }

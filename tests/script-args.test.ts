@@ -50,11 +50,11 @@ test('--help of every such script prints its usage and does nothing else, exit 0
 
 test('an argument a script does not take exits 2, naming it, before the script does anything', async () => {
   const cases: [string, string[], RegExp][] = [
-    ['synth', ['--bogus'], /^unknown argument "--bogus" \(allowed: only --help\)\nusage: npm run synth\n/],
-    ['schema', ['--chek'], /^unknown argument "--chek" \(allowed: --check or --help\)\nusage: npm run schema/],
+    ['synth', ['--bogus'], /^unknown argument "--bogus" \(allowed: only --help or -h\)\nusage: npm run synth\n/],
+    ['schema', ['--chek'], /^unknown argument "--chek" \(allowed: --check, --help or -h\)\nusage: npm run schema/],
     ['bench', ['--only'], /^Option '--only <value>' argument missing\nusage: npm run bench /],
     ['bench', ['--bogus'], /^Unknown option '--bogus'\nusage: npm run bench /],
-    ['bench:offchain', ['256'], /^unknown argument "256" \(allowed: only --help\)\nusage: npm run bench:offchain\n/],
+    ['bench:offchain', ['256'], /^unknown argument "256" \(allowed: only --help or -h\)\nusage: npm run bench:offchain\n/],
     ['bench:fabric', ['--runs', '2', 'x'], /^got "--runs 2 x" \(allowed: nothing, or --runs N with N a whole number >= 1\)\nusage: npm run bench:fabric/],
   ];
   const results = await Promise.all(cases.map(([script, args]) => run(script, args)));

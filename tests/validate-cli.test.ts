@@ -46,6 +46,11 @@ describe('npm run validate', () => {
   it('names where a relative CONSORTIUM_DIR was looked for when it is not there, exit 2', () => {
     const result = validate('../no-such-members');
     expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 2, stdout: '' });
-    expect(result.stderr).toBe(`../no-such-members: no such members directory (${join(ROOT, '..', 'no-such-members')}: a relative path is taken from ${ROOT}, where npm runs the scripts); set CONSORTIUM_DIR to the directory that holds consortium.yaml\n`);
+    expect(result.stderr).toBe(`../no-such-members: no such members directory (${join(ROOT, '..', 'no-such-members')}: a relative path is taken from the working directory, ${ROOT}; npm runs every script in the repository root); set CONSORTIUM_DIR to the directory that holds consortium.yaml\n`);
+  });
+  it('finds chaincode paths from the folder that holds the members directory, whatever the working directory', () => {
+    const result = spawnSync(process.execPath, [RUN_ENTRY, join(ROOT, 'scripts', 'validate.ts')], { cwd: fixture.dir, env: { ...process.env, CONSORTIUM_DIR: fixture.dir }, encoding: 'utf8' });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^valid: /);
   });
 });

@@ -51,7 +51,7 @@ function readable(file: RawMemberFile): boolean {
 function checkChaincodes({ source, raw }: RawConsortiumFile): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const channels = (raw.channels ?? []).filter((channel) => channel?.name !== undefined);
-  const repositoryRoot = dirname(dirname(source.file));
+  const repositoryRoot = dirname(dirname(resolve(source.file)));
   const seen = new Set<string>();
   (raw.chaincodes ?? []).forEach((chaincode, index) => {
     if (!chaincode) return;

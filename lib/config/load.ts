@@ -25,7 +25,7 @@ export function consortiumDir(env: NodeJS.ProcessEnv = process.env): string {
 export function loadConsortium(dir: string = consortiumDir()): Consortium {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     // npm runs every script in the repository root, so a relative CONSORTIUM_DIR is taken from there, not from the shell's folder.
-    const where = isAbsolute(dir) ? '' : ` (${resolve(dir)}: a relative path is taken from ${process.cwd()}, where npm runs the scripts)`;
+    const where = isAbsolute(dir) ? '' : ` (${resolve(dir)}: a relative path is taken from the working directory, ${process.cwd()}; npm runs every script in the repository root)`;
     throw new UsageError(`${dir}: no such members directory${where}; set CONSORTIUM_DIR to the directory that holds ${CONSORTIUM_FILE}`);
   }
   const consortiumPath = join(dir, CONSORTIUM_FILE);
