@@ -314,11 +314,15 @@ function pruneOldBuilds(current) {
 async function compiledEntries(sources) {
   const dir = buildDir();
   const outfiles = sources.map((source) => join(dir, compiledPath(source)));
-  const missing = sources.filter((_, index) => !isComplete(outfiles[index]));
+  const missing = [];
+  const damaged = [];
+  sources.forEach((source, index) => {
+    if (isComplete(outfiles[index])) return;
+    missing.push(source);
+    if (existsSync(outfiles[index])) damaged.push(outfiles[index]);
+  });
   if (missing.length === 0) return outfiles;
-  for (const source of missing) {
-    const outfile = join(dir, compiledPath(source));
-    if (!existsSync(outfile)) continue;
+  for (const outfile of damaged) {
     // Under `npx cdktf synth` (CDKTF_CONTEXT_JSON set), stderr reads as an error: a notice goes to stdout there, as synth's own do.
     const notices = process.env.CDKTF_CONTEXT_JSON === undefined ? process.stderr : process.stdout;
     notices.write(`bin/build.js: ${relative(ROOT, outfile)} does not end as bin/build.js writes it (cut short or changed since); compiling it again\n`);

@@ -30,6 +30,16 @@ function messageOf(error: unknown): string {
 }
 
 /**
+ * Whether `argv` asks for help (`--help` or `-h`); if so, `usage` is written to stdout and the
+ * script should do nothing else (exit 0).
+ */
+export function printedUsage(usage: string, argv: readonly string[] = process.argv.slice(2)): boolean {
+  if (!argv.includes('--help') && !argv.includes('-h')) return false;
+  process.stdout.write(`${usage.trimEnd()}\n`);
+  return true;
+}
+
+/**
  * The argument check of a script that takes its settings from the environment and at most the
  * plain flags in `flags` (`npm run synth`, `validate`, `schema`, the `bench:*` scripts).
  * @param usage the text `--help` prints: the command line, what it does, the environment it reads
@@ -38,10 +48,7 @@ function messageOf(error: unknown): string {
  * @throws UsageError (exit 2) for any other argument, naming it and what is allowed
  */
 export function plainScriptArgs(usage: string, flags: readonly string[] = [], argv: readonly string[] = process.argv.slice(2)): ReadonlySet<string> | undefined {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${usage.trimEnd()}\n`);
-    return undefined;
-  }
+  if (printedUsage(usage, argv)) return undefined;
   const unknown = argv.find((arg) => !flags.includes(arg));
   if (unknown !== undefined) {
     const allowed = flags.length > 0 ? `${flags.join(', ')}, --help or -h` : 'only --help or -h';

@@ -52,6 +52,18 @@ export function verifiedCacheFile(path: string): Buffer | undefined {
   return file.length > TRAILER_BYTES && sha256(data).equals(file.subarray(data.length)) ? data : undefined;
 }
 
+/**
+ * Writes `data` as cacheFileOf(data) to `dir/file` and prunes `dir` to the `kept` newest files
+ * matching `pattern`. Concurrent processes (members' commands, test workers) may write the same
+ * file: each renames a whole one into place.
+ * @throws what the file system throws (a read-only or full disk): callers carry on without the cache
+ */
+export function keepVerified(cache: { readonly dir: string; readonly file: string; readonly pattern: RegExp; readonly kept: number }, data: Buffer): void {
+  mkdirSync(cache.dir, { recursive: true });
+  writeAtomically(join(cache.dir, cache.file), cacheFileOf(data));
+  keepNewest(cache.dir, cache.pattern, cache.kept);
+}
+
 function sha256(data: Buffer): Buffer {
   return createHash('sha256').update(data).digest();
 }
@@ -71,20 +83,15 @@ export function compressedThroughDisk(
   compress: (data: Buffer) => Buffer,
   inflate: (compressed: Buffer) => Buffer,
 ): Buffer {
-  const path = join(cache.dir, cache.file);
+  const stream = verifiedCacheFile(join(cache.dir, cache.file));
   try {
-    const file = readFileSync(path);
-    const stream = file.subarray(0, file.length - TRAILER_BYTES);
-    if (file.length > TRAILER_BYTES && sha256(stream).equals(file.subarray(stream.length)) && inflate(stream).equals(data)) return stream;
+    if (stream !== undefined && inflate(stream).equals(data)) return stream;
   } catch {
-    // Not cached yet, or not a stream of this compressor: compress below.
+    // Not a stream of this compressor: compress below.
   }
   const compressed = compress(data);
   try {
-    mkdirSync(cache.dir, { recursive: true });
-    // Concurrent processes (members' commands, test workers) may write the same file: each renames a whole one into place.
-    writeAtomically(path, cacheFileOf(compressed));
-    keepNewest(cache.dir, cache.pattern, cache.kept);
+    keepVerified(cache, compressed);
   } catch {
     // Read-only or full: nothing else changes.
   }

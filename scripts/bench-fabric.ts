@@ -7,7 +7,7 @@
  * `-- --runs N` repeats the measurement (default 1).
  */
 import { readFileSync } from 'node:fs';
-import { runMain } from '../lib/cli';
+import { printedUsage, runMain } from '../lib/cli';
 import { consortiumDir, loadConsortium } from '../lib/config';
 import { UsageError } from '../lib/errors';
 import { generateAdminPassword } from '../lib/rehearsal/stand-in-deploy';
@@ -52,12 +52,9 @@ Wall time and resident memory to bring up the real Fabric of the consortium in C
 
 void runMain(async () => {
   const args = process.argv.slice(2);
-  if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write(`${FABRIC_USAGE}\n`);
-    return;
-  }
-  const runs = args[0] === '--runs' ? (/^\d+$/.test(args[1] ?? '') ? Number(args[1]) : NaN) : 1;
-  if (!(Number.isInteger(runs) && runs >= 1) || (args.length > 0 && args[0] !== '--runs') || args.length > 2) throw new UsageError(`got "${args.join(' ')}" (allowed: nothing, or --runs N with N a whole number >= 1)\n${FABRIC_USAGE}`);
+  if (printedUsage(FABRIC_USAGE, args)) return;
+  const runs = args.length === 0 ? 1 : args.length === 2 && args[0] === '--runs' && /^\d+$/.test(args[1]) ? Number(args[1]) : 0;
+  if (runs < 1) throw new UsageError(`got "${args.join(' ')}" (allowed: nothing, or --runs N with N a whole number >= 1)\n${FABRIC_USAGE}`);
   const consortium = loadConsortium(consortiumDir());
   const peers = consortium.members.reduce((sum, member) => sum + member.peers.length, 0);
   process.stdout.write(`Fabric 2.2 for ${consortium.members.length} members and ${peers} peers (${consortium.dir}); target < ${TARGET_MS / 1000} s, < ${TARGET_MB} MB\n`);

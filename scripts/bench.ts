@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ManagedBlockchainClient } from '@aws-sdk/client-managedblockchain';
 import { createAmbClient } from '../lib/amb-client';
-import { runMain } from '../lib/cli';
+import { printedUsage, runMain } from '../lib/cli';
 import { executeCommand } from '../lib/command';
 import { loadConsortium } from '../lib/config';
 import { UsageError } from '../lib/errors';
@@ -218,7 +218,7 @@ What a user waits for, each figure next to its target, with the load average:
 --compare-tsx the same runs through tsx from the sources, interleaved`;
 
 /** The options of the command line; a malformed one is a UsageError (exit 2) with the usage. */
-function benchArgs(): { runs: string; 'compare-tsx': boolean; 'with-tests': boolean; only?: string; help: boolean } {
+function benchArgs(): { runs: string; 'compare-tsx': boolean; 'with-tests': boolean; only?: string } {
   try {
     return parseArgs({
       options: {
@@ -226,7 +226,6 @@ function benchArgs(): { runs: string; 'compare-tsx': boolean; 'with-tests': bool
         'compare-tsx': { type: 'boolean', default: false },
         'with-tests': { type: 'boolean', default: false },
         only: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
       },
     }).values as ReturnType<typeof benchArgs>;
   } catch (error) {
@@ -236,18 +235,15 @@ function benchArgs(): { runs: string; 'compare-tsx': boolean; 'with-tests': bool
 }
 
 void runMain(async () => {
+  if (printedUsage(USAGE)) return;
   const values = benchArgs();
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
   const parts = values.only === undefined ? PARTS : values.only.split(',');
   const unknownPart = parts.find((part) => !(PARTS as readonly string[]).includes(part));
   if (unknownPart !== undefined) throw new UsageError(`--only: "${unknownPart}" is not one of ${PARTS.join(', ')}`);
   const wanted = (part: (typeof PARTS)[number]) => parts.includes(part);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const runs = /^\d+$/.test(values.runs) ? Number(values.runs) : NaN;
-  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs: "${values.runs}" is not a whole number of runs >= 1`);
+  const runs = /^\d+$/.test(values.runs) ? Number(values.runs) : 0;
+  if (runs < 1) throw new UsageError(`--runs: "${values.runs}" is not a whole number of runs >= 1`);
   const launchers: Launcher[] = values['compare-tsx'] ? ['compiled', 'tsx'] : ['compiled'];
   const work = mkdtempSync(join(tmpdir(), 'amb-bench-'));
   const out = (text: string) => process.stdout.write(text);

@@ -9,12 +9,12 @@
  * bundle is byte-for-byte what a fresh build gives.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
 import { writeAtomically } from '../lib/config/record';
-import { cacheFileOf, keepNewest, verifiedCacheFile } from '../lib/disk-cache';
+import { keepNewest, keepVerified, verifiedCacheFile } from '../lib/disk-cache';
 import { PROJECT_ROOT } from '../lib/project-root';
 
 /** The esbuild options of `entryPoint` (a path from the project root): the same options build it afresh and key the cache. */
@@ -62,9 +62,9 @@ export function nodeBundle(entryPoint: string, label: string): Buffer {
   return bundle;
 }
 
-/** A cached bundle: its bytes, then their SHA-256 (cacheFileOf), so a damaged file is built again rather than used. */
-function bundleFile(label: string, key: string): string {
-  return join(BUNDLE_CACHE_DIR, `${label}-${key}.bundle`);
+/** A cached bundle's file name in BUNDLE_CACHE_DIR: its bytes, then their SHA-256 (keepVerified), so a damaged file is built again rather than used. */
+function bundleFileName(label: string, key: string): string {
+  return `${label}-${key}.bundle`;
 }
 
 function inputsFile(label: string): string {
@@ -75,7 +75,7 @@ function inputsFile(label: string): string {
 function cachedBundle(label: string, options: BuildOptions): Buffer | undefined {
   try {
     const inputs: string[] = JSON.parse(readFileSync(inputsFile(label), 'utf8'));
-    return verifiedCacheFile(bundleFile(label, bundleKey(options, inputs)));
+    return verifiedCacheFile(join(BUNDLE_CACHE_DIR, bundleFileName(label, bundleKey(options, inputs))));
   } catch {
     // No cache yet, another version's, or an input (a package) that is gone: build.
     return undefined;
@@ -91,10 +91,8 @@ function buildAndCache(label: string, options: BuildOptions): Buffer {
   const bundle = Buffer.from(output.contents);
   const inputs = Object.keys((result.metafile as Metafile).inputs).sort();
   try {
-    mkdirSync(BUNDLE_CACHE_DIR, { recursive: true });
-    writeAtomically(bundleFile(label, bundleKey(options, inputs, version)), cacheFileOf(bundle));
+    keepVerified({ dir: BUNDLE_CACHE_DIR, file: bundleFileName(label, bundleKey(options, inputs, version)), pattern: new RegExp(`^${label}-[0-9a-f]{32}\\.bundle$`), kept: CACHED_BUNDLES_KEPT }, bundle);
     writeAtomically(inputsFile(label), Buffer.from(JSON.stringify(inputs)));
-    keepNewest(BUNDLE_CACHE_DIR, new RegExp(`^${label}-[0-9a-f]{32}\\.bundle$`), CACHED_BUNDLES_KEPT);
     // Bundles cached as `.js` without their SHA-256, by an older version: never read again.
     keepNewest(BUNDLE_CACHE_DIR, new RegExp(`^${label}-[0-9a-f]{32}\\.js$`), 0);
   } catch {

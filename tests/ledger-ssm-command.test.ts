@@ -15,7 +15,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { clientParameterNameOf, stepBucketNameOf } from '../lib/fabric/step-bucket';
 import { ConsortiumFixture } from './helpers/consortium-fixture';
 import { workerMotoServer, type MotoServer } from './helpers/moto';
-import { RUN_ENTRY } from './helpers/run-entry';
+import { outputOf, RUN_ENTRY } from './helpers/run-entry';
 import { writeAdminMsp } from './helpers/certificates';
 import { startStubSsm, type StubSsm } from './helpers/stub-ssm';
 import { requireTool } from './helpers/tools';
@@ -40,8 +40,8 @@ describe('npm run msp through SSM on the Fabric client (moto_server, stub Run Co
   let ssm: SSMClient;
 
   const msp = (member: string): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [RUN_ENTRY, 'scripts/msp.ts', '--member', member, '--json'], {
+    outputOf(
+      spawn(process.execPath, [RUN_ENTRY, 'scripts/msp.ts', '--member', member, '--json'], {
         env: {
           PATH: process.env.PATH,
           HOME: work,
@@ -54,14 +54,8 @@ describe('npm run msp through SSM on the Fabric client (moto_server, stub Run Co
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+      }),
+    ).then(({ status, stdout, stderr }) => ({ code: status, stdout, stderr }));
 
   beforeAll(async () => {
     requireTool('jq');

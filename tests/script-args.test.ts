@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RUN_ENTRY } from './helpers/run-entry';
+import { outputOf, RUN_ENTRY } from './helpers/run-entry';
 
 const ROOT = join(__dirname, '..');
 const SCRIPTS = ['synth', 'validate', 'schema', 'bench', 'bench:sim', 'bench:voter', 'bench:governance', 'bench:config', 'bench:offchain', 'bench:archive', 'bench:fabric'];
@@ -22,15 +22,7 @@ function entryOf(script: string): string {
 
 /** Runs an npm script's entry point as npm does; several at once, as the machine allows. */
 function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN_ENTRY, entryOf(script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return outputOf(spawn(process.execPath, [RUN_ENTRY, entryOf(script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 test('--help of every such script prints its usage and does nothing else, exit 0', async () => {

@@ -1,3 +1,5 @@
+import { relative } from 'node:path';
+
 /** A problem found in a config file, located precisely enough for an editor to jump to. */
 export interface ConfigIssue {
   readonly file: string;
@@ -33,4 +35,13 @@ export class ConfigError extends Error {
     );
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * A path as messages show it: relative to the working directory when inside it (`.` for the
+ * directory itself), else as given.
+ */
+export function displayPath(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown === '' ? '.' : shown.startsWith('..') ? path : shown;
 }

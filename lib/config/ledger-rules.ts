@@ -4,8 +4,8 @@
  * it too, but only after every member has approved).
  */
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import type { ConfigIssue } from './issues';
+import { dirname, join, resolve } from 'node:path';
+import { displayPath, type ConfigIssue } from './issues';
 import type { RawConsortiumFile, RawMemberFile } from './raw';
 
 export function checkLedgerSections(consortium: RawConsortiumFile, members: readonly RawMemberFile[]): ConfigIssue[] {
@@ -76,7 +76,7 @@ function checkChaincodes({ source, raw }: RawConsortiumFile): ConfigIssue[] {
     if (chaincode.path !== undefined) {
       const marker = (chaincode.language ?? 'node') === 'go' ? 'go.mod' : 'package.json';
       if (!existsSync(join(repositoryRoot, chaincode.path, marker))) {
-        issues.push(source.issueAt(at('path'), `${chaincode.path} has no ${marker}`, `a ${chaincode.language ?? 'node'} chaincode directory relative to the folder that holds the members directory (${shownPath(repositoryRoot)})`));
+        issues.push(source.issueAt(at('path'), `${chaincode.path} has no ${marker}`, `a ${chaincode.language ?? 'node'} chaincode directory relative to the folder that holds the members directory (${displayPath(repositoryRoot)})`));
       }
     }
     const channelMembers = (channel?.members ?? []).filter((member): member is string => member !== undefined);
@@ -89,10 +89,4 @@ function checkChaincodes({ source, raw }: RawConsortiumFile): ConfigIssue[] {
     });
   });
   return issues;
-}
-
-/** A folder as a message shows it: relative to the working directory when inside it, else absolute. */
-function shownPath(dir: string): string {
-  const inside = relative(process.cwd(), resolve(dir));
-  return inside === '' ? '.' : inside.startsWith('..') || isAbsolute(inside) ? resolve(dir) : inside;
 }

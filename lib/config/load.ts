@@ -4,9 +4,9 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
-import { ConfigError, type ConfigIssue } from './issues';
+import { ConfigError, displayPath, type ConfigIssue } from './issues';
 import { normalise } from './normalise';
 import type { RawConsortium, RawConsortiumFile, RawMember, RawMemberFile } from './raw';
 import { checkRules } from './rules';
@@ -142,7 +142,3 @@ function readlinkSafe(path: string): string {
   }
 }
 
-function displayPath(path: string): string {
-  const shown = relative(process.cwd(), path);
-  return shown.startsWith('..') ? path : shown;
-}
